@@ -1,0 +1,341 @@
+"""The `audit` command. Its default subcommand is the audit itself, so `audit "Boulangerie Dupont"` works and
+`audit check NAME` audits a business whose name is also a command ("batch", "providers").
+
+Exit codes: 0 audit done (findings or not), 1 score under --fail-under, 2 bad input or config,
+3 every provider failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from io import StringIO
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from auditor import __version__
+from auditor.business import (
+    InputError,
+    business_from_mapping,
+    load_business_file,
+    looks_like_business_file,
+    validate_business,
+)
+from auditor.config import ConfigError, Settings, load_settings
+from auditor.engine import every_provider_failed, run_audit
+from auditor.models import AuditReport, Business
+from auditor.plugins import PluginError, default_providers
+from auditor.redact import install_redacting_filter, redact
+
+EXIT_FAIL_UNDER = 1
+EXIT_BAD_INPUT = 2
+EXIT_ALL_FAILED = 3
+FORMATS = ("terminal", "json")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    click.echo(f"audit: error: {redact(message)}", err=True)
+    sys.exit(code)
+
+
+def shared_options(func: F) -> F:
+    """Options accepted both before the business name (group) and after it (command)."""
+    func = click.option(
+        "--sandbox", metavar="URL", help="Send every request to this sandbox (or $SOLOMO_SANDBOX)."
+    )(func)
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path),
+        metavar="FILE",
+        help="Config file (default: <config dir>/config.toml or $SOLOMO_CONFIG).",
+    )(func)
+    func = click.option(
+        "--no-cache", is_flag=True, default=None, help="Neither read nor write the HTTP cache."
+    )(func)
+    func = click.option(
+        "-v", "--verbose", is_flag=True, default=None, help="Log HTTP traffic to stderr (keys redacted)."
+    )(func)
+    return func
+
+
+def _merge_shared(ctx: click.Context, **given: Any) -> dict[str, Any]:
+    parent = ctx.find_root().params
+    return {
+        key: given.get(key) if given.get(key) is not None else parent.get(key)
+        for key in ("sandbox", "config_file", "no_cache", "verbose")
+    }
+
+
+def _setup_logging(verbose: bool | None) -> None:
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+        )
+        for noisy in ("hpack", "httpcore", "asyncio", "anysqlite", "hishel"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    install_redacting_filter()
+
+
+def _settings(shared: dict[str, Any], geocoder: str | None = None) -> Settings:
+    try:
+        return load_settings(
+            shared["config_file"],
+            sandbox=shared["sandbox"],
+            no_cache=bool(shared["no_cache"]),
+            geocoder=geocoder,
+        )
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write the whole file or nothing: a crash or a full disk never leaves half a report."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _provider_ids(value: str | None, known: Sequence[str], option: str) -> set[str] | None:
+    if value is None:
+        return None
+    ids = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = sorted(ids - set(known))
+    if unknown:
+        fail(f"{option}: unknown provider {unknown[0]!r} (known: {', '.join(known)})")
+    return ids
+
+
+def render(report: AuditReport, fmt: str) -> str:
+    if fmt == "json":
+        from reports.json_report import render_json
+
+        return render_json(report)
+    from reports.terminal import render_terminal
+
+    buffer = StringIO()
+    render_terminal(report, buffer)
+    return buffer.getvalue()
+
+
+@click.group(
+    cls=DefaultGroup,
+    default="check",
+    default_if_no_args=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@shared_options
+@click.version_option(__version__, prog_name="solomo-auditor")
+def cli(sandbox: str | None, config_file: Path | None, no_cache: bool | None, verbose: bool | None) -> None:
+    """Audit how a local business appears on maps, directories and its own website.
+
+    \b
+    audit "Boulangerie Dupont" --address "12 rue de la République, 69002 Lyon" --phone "04 78 42 10 10"
+    audit shops/dupont.toml --format json -o dupont.json
+    audit "Boulangerie Dupont" --city Lyon          (discovery: the sources' consensus is the reference)
+    audit providers
+    """
+
+
+@cli.command("check")
+@click.argument("target")
+@click.option("--address", help="Postal address as customers should see it.")
+@click.option("--phone", help="Phone number (national or international form).")
+@click.option("--website", help="The business's own website.")
+@click.option("--hours", help="Opening hours in OSM syntax, e.g. 'Mo-Fr 08:00-19:00; Sa 08:00-12:30'.")
+@click.option("--country", help="ISO country code (default: inferred from the address or phone).")
+@click.option("--city", help="City, to find the business when no address is given.")
+@click.option(
+    "--alias", "aliases", multiple=True, help="A former name, address or phone that is still the business's."
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to this file.")
+@click.option("--only", help="Comma-separated provider ids to run (see `audit providers`).")
+@click.option("--skip", help="Comma-separated provider ids not to run.")
+@click.option(
+    "--geocoder", type=click.Choice(["nominatim", "ban"]), help="Geocoder (ban = Géoplateforme, France)."
+)
+@click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 when the overall score is below N.")
+@shared_options
+@click.pass_context
+def check(
+    ctx: click.Context,
+    /,
+    target: str,
+    address: str | None,
+    phone: str | None,
+    website: str | None,
+    hours: str | None,
+    country: str | None,
+    city: str | None,
+    aliases: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    only: str | None,
+    skip: str | None,
+    geocoder: str | None,
+    fail_under: int | None,
+    **shared_given: Any,
+) -> None:
+    """Audit one business: TARGET is its name or a business TOML file."""
+    shared = _merge_shared(ctx, **shared_given)
+    _setup_logging(shared["verbose"])
+    settings = _settings(shared, geocoder)
+    business = _business(
+        target,
+        address=address,
+        phone=phone,
+        website=website,
+        hours=hours,
+        country=country,
+        city=city,
+        aliases=aliases,
+        default_country=settings.default_country,
+    )
+    try:
+        providers = default_providers()
+    except PluginError as exc:
+        fail(str(exc))
+    known = list(providers)
+    report = asyncio.run(
+        run_audit(
+            business,
+            settings,
+            providers=providers,
+            only=_provider_ids(only, known, "--only"),
+            skip=_provider_ids(skip, known, "--skip") or set(),
+        )
+    )
+    text = render(report, fmt)
+    if output is not None:
+        write_atomically(output, text)
+        click.echo(f"report written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    if every_provider_failed(report.listings):
+        sys.exit(EXIT_ALL_FAILED)
+    if fail_under is not None and report.score.overall < fail_under:
+        sys.exit(EXIT_FAIL_UNDER)
+
+
+def _business(
+    target: str, *, default_country: str | None, aliases: tuple[str, ...], **options: str | None
+) -> Business:
+    given = {key: value for key, value in options.items() if value is not None}
+    try:
+        if looks_like_business_file(target):
+            path = Path(target)
+            business = load_business_file(path)
+            if given or aliases:
+                merged = {**business.as_dict(), **given}
+                if aliases:
+                    merged["aliases"] = [*business.aliases, *aliases]
+                business = business_from_mapping(merged, str(path))
+            source = str(path)
+        else:
+            business = business_from_mapping({"name": target, **given, "aliases": list(aliases)})
+            source = None
+        if business.website and not business.website.startswith(("http://", "https://")):
+            business = replace(business, website=f"https://{business.website}")
+        validate_business(business, source, default_country)
+    except InputError as exc:
+        fail(str(exc))
+    return business
+
+
+@cli.command("providers")
+@click.option(
+    "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True
+)
+@shared_options
+@click.pass_context
+def providers_command(ctx: click.Context, /, fmt: str, **shared_given: Any) -> None:
+    """List providers: which exist, which are enabled, which need a key (and whether it is set)."""
+    shared = _merge_shared(ctx, **shared_given)
+    settings = _settings(shared)
+    try:
+        providers = default_providers()
+    except PluginError as exc:
+        fail(str(exc))
+    rows: list[dict[str, Any]] = []
+    for provider in providers.values():
+        enabled = settings.provider_enabled(provider.id, provider.enabled_by_default)
+        key_set = bool(settings.provider_key(provider.id, provider.key_env)) if provider.key_env else None
+        rows.append(
+            {
+                "id": provider.id,
+                "label": provider.label,
+                "kind": provider.kind,
+                "enabled": enabled,
+                "key_env": provider.key_env,
+                "key_set": key_set,
+                "ready": enabled and (key_set is not False),
+                "quota": provider.quota,
+                "docs_url": provider.docs_url,
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "label", "kind", "enabled", "key", "ready")
+    for row in rows:
+        key = (
+            "not needed"
+            if row["key_env"] is None
+            else f"{row['key_env']} ({'set' if row['key_set'] else 'not set'})"
+        )
+        table.add_row(
+            str(row["id"]),
+            str(row["label"]),
+            str(row["kind"]),
+            "yes" if row["enabled"] else "no",
+            key,
+            "yes" if row["ready"] else "no",
+        )
+    Console(width=None if sys.stdout.isatty() else 140).print(table)
+
+
+@cli.command("sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback).")
+@click.option(
+    "--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port."
+)
+@click.option(
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 60000),
+    help="Delay added to every emulated answer.",
+)
+def sandbox_command(host: str, port: int, latency_ms: int) -> None:
+    """Run the offline stand-in for the web: Nominatim, Google Places, Yelp, Foursquare and demo websites."""
+    from auditor.sandbox.server import serve
+
+    serve(host, port, latency_ms)
+
+
+def main() -> None:
+    cli(prog_name="audit")

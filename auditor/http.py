@@ -1,0 +1,745 @@
+"""The one HTTP stack: the only module that imports httpx (and hishel).
+
+Every request the auditor makes goes through `HttpClient`, so that politeness and safety are decided in one
+place rather than in each provider:
+
+- per-host concurrency and rate (keyed by the host the caller asked for, also in sandbox mode, so that the
+  limits behave the same against the sandbox as on the real web), under one global in-flight bound;
+- retries on connect errors, read timeouts and 408/429/5xx, with jittered exponential backoff and
+  `Retry-After` honoured up to `retry_after_cap` (a longer one is returned at once: the caller reports it);
+- redirects followed here, not by httpx, so that each hop is SSRF-checked and credentials never follow a
+  redirect to another host;
+- a body cap on the decoded size (gzip bombs);
+- a persistent response cache (hishel's SQLite storage) for 2xx answers;
+- sandbox routing: with a sandbox URL, every request goes there with the original Host header.
+
+Statuses are returned, never raised. A `FetchError` means there was no usable HTTP response; its `reason`
+is one of FETCH_ERROR_REASONS. See docs/http.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import http.cookiejar
+import ipaddress
+import json as jsonlib
+import logging
+import socket
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import hishel
+import httpx
+from aiolimiter import AsyncLimiter
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential_jitter
+
+from auditor.redact import contains_secret, redact
+
+logger = logging.getLogger("auditor.http")
+
+FETCH_ERROR_REASONS = frozenset(
+    {
+        "timeout",
+        "connect_error",
+        "unknown_host",
+        "too_large",
+        "too_many_redirects",
+        "refused_address",
+        "bad_url",
+        "bad_response",
+    }
+)
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+PERMANENT_REDIRECTS = frozenset({301, 308})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Dropped on a cross-host redirect whatever their value; any header holding a registered secret is too.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "x-goog-api-key", "x-api-key", "proxy-authorization", "cookie"}
+)
+CACHEABLE_METHODS = frozenset({"GET", "POST"})
+CACHE_FILE_NAME = "http-cache-v2.db"
+# Where a cached entry keeps what hishel's Request has no field for: the final URL and the redirect chain.
+_CACHE_FINAL_URL = "x-solomo-final-url"
+_CACHE_REDIRECTS = "x-solomo-redirects"
+# Reserved for special use and never a public web server; checked by name as well as by address because in
+# sandbox mode names are not resolved.
+_LOCAL_NAMES = ("localhost", "localhost.localdomain")
+# Shared address space (RFC 6598); `is_global` says False but `is_private` does too on older Pythons.
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+# The cache is a convenience: when it fails, the request goes to the network and the failure is logged.
+_CACHE_ERRORS = (OSError, RuntimeError, ValueError, sqlite3.Error)
+
+
+@dataclass(frozen=True)
+class HostLimit:
+    rate: float | None = None  # requests per second, None = unlimited
+    concurrency: int | None = None  # in-flight requests to this host, None = default_host_concurrency
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    user_agent: str = "solomo-auditor/0.1.0 (+https://github.com/solomo-auditor/solomo-auditor)"
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    max_retries: int = 3
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    retry_after_cap: float = 30.0
+    max_in_flight: int = 64
+    default_host_concurrency: int = 4
+    max_body_bytes: int = 5_000_000
+    max_redirects: int = 5
+    hosts: Mapping[str, HostLimit] = field(default_factory=dict)
+
+
+class FetchError(Exception):
+    """A request that produced no usable HTTP response. `reason` is one stable word (FETCH_ERROR_REASONS).
+
+    The detail goes through `redact`, so a key that slipped into a URL never reaches a log or a report.
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        detail = redact(detail)
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+class _TransientFetchError(FetchError):
+    """A failure worth another attempt (connect error, read timeout, dropped connection)."""
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A complete answer. `url` is the final URL on the real host (never the sandbox's); `redirects` are
+    the URLs that answered with a redirect, in order, starting with the one asked for."""
+
+    status: int
+    url: str
+    headers: Mapping[str, str]
+    content: bytes
+    from_cache: bool = False
+    redirects: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(_charset(self.headers.get("content-type", "")), errors="replace")
+
+    def json(self) -> Any:
+        try:
+            return jsonlib.loads(self.content)
+        except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+            raise FetchError("bad_response", f"invalid JSON from {self.url}: {error}") from None
+
+
+def _charset(content_type: str) -> str:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            candidate = value.strip().strip('"').lower()
+            try:
+                "".encode(candidate)
+            except LookupError:
+                break
+            return candidate
+    return "utf-8"
+
+
+@dataclass
+class _HostSlot:
+    in_flight: asyncio.Semaphore
+    limiter: AsyncLimiter | None
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One request as sent on one hop of a redirect chain."""
+
+    method: str
+    url: httpx.URL
+    headers: dict[str, str]
+    body: bytes | None
+
+
+class _SandboxTransport(httpx.AsyncBaseTransport):
+    """Sends every request to the sandbox, as the sandbox contract says: same method, path, query, headers
+    and body, the original host[:port] in Host and the original scheme in X-Forwarded-Proto.
+
+    Being the transport, it sits under everything else: nothing can reach another address while it is set.
+    """
+
+    def __init__(self, sandbox: httpx.URL, inner: httpx.AsyncBaseTransport) -> None:
+        self._sandbox = sandbox
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        original = request.url
+        headers = request.headers.copy()
+        headers["Host"] = _host_header(original)
+        headers["X-Forwarded-Proto"] = original.scheme
+        routed = httpx.Request(
+            request.method,
+            original.copy_with(scheme=self._sandbox.scheme, host=self._sandbox.host, port=self._sandbox.port),
+            headers=headers,
+            stream=request.stream,
+            extensions=request.extensions,
+        )
+        return await self._inner.handle_async_request(routed)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _host_header(url: httpx.URL) -> str:
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    # httpx drops a port equal to the scheme's default, which is what a Host header must do too.
+    return host if url.port is None else f"{host}:{url.port}"
+
+
+class HttpClient:
+    """One per event loop: it owns one connection pool, the limits and the cache connection.
+
+    Use it as an async context manager (`async with HttpClient(settings) as http:`), or call `aclose()`.
+    """
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        sandbox: str | None = None,
+        cache_dir: Path | None = None,
+        cache_ttl: float = 86400,
+        no_cache: bool = False,
+        allow_private: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.sandbox = sandbox
+        self._sandbox_url = _parse_sandbox_url(sandbox) if sandbox else None
+        self._cache_path = None if cache_dir is None or no_cache else Path(cache_dir) / CACHE_FILE_NAME
+        self._cache_ttl = cache_ttl
+        self._allow_private = allow_private
+        self._in_flight = asyncio.Semaphore(settings.max_in_flight)
+        self._host_limits = {host.lower(): limit for host, limit in settings.hosts.items()}
+        self._host_slots: dict[str, _HostSlot] = {}
+        self._client: httpx.AsyncClient | None = None
+        self._storage: hishel.AsyncSqliteStorage | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._backoff = wait_exponential_jitter(
+            multiplier=settings.backoff_base, max=settings.backoff_max, jitter=settings.backoff_base
+        )
+
+    async def __aenter__(self) -> HttpClient:
+        self._ensure_client()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        if self._storage is not None:
+            await self._storage.close()
+            self._storage = None
+
+    async def get(self, url: str, **kw: Any) -> HttpResponse:
+        return await self.request("GET", url, **kw)
+
+    async def post(self, url: str, **kw: Any) -> HttpResponse:
+        return await self.request("POST", url, **kw)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str | int | float] | None = None,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        cache: bool = True,
+        cache_vary: tuple[str, ...] = (),
+        untrusted: bool = False,
+        follow_redirects: bool = True,
+        max_bytes: int | None = None,
+    ) -> HttpResponse:
+        """Send one request and return its final response (after redirects and retries).
+
+        `cache_vary` names the request headers whose values enter the cache key (a language header, say);
+        `untrusted` marks a URL that came from a business or a web page, which must not reach a private
+        address; `max_bytes` overrides settings.max_body_bytes for this call.
+        """
+        method = method.upper()
+        target = _parse_target(url, params)
+        request_headers = dict(headers or {})
+        body: bytes | None = None
+        if json is not None:
+            body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            if not any(name.lower() == "content-type" for name in request_headers):
+                request_headers["Content-Type"] = "application/json"
+        started = time.monotonic()
+        cache_key = None
+        if cache and method in CACHEABLE_METHODS and self._cache_path is not None:
+            cache_key = self._cache_key(method, target, body, request_headers, cache_vary)
+            cached = await self._cache_lookup(cache_key)
+            if cached is not None:
+                self._log(method, target, cached, started)
+                return cached
+        try:
+            response = await self._follow(
+                _Hop(method, target, request_headers, body),
+                untrusted=untrusted,
+                follow_redirects=follow_redirects,
+                max_bytes=self.settings.max_body_bytes if max_bytes is None else max_bytes,
+            )
+        except FetchError as error:
+            logger.debug(
+                "%s %s failed in %.3fs: %s", method, redact(str(target)), time.monotonic() - started, error
+            )
+            raise
+        self._log(method, target, response, started)
+        # A permanent redirect is as cacheable as a 200 (RFC 9111 §4.2.2); it only reaches here unfollowed.
+        if cache_key is not None and (response.ok or response.status in PERMANENT_REDIRECTS):
+            await self._cache_store(cache_key, method, target, response)
+        return response
+
+    # -- redirects ------------------------------------------------------------------------------------
+
+    async def _follow(
+        self, hop: _Hop, *, untrusted: bool, follow_redirects: bool, max_bytes: int
+    ) -> HttpResponse:
+        redirected_from: list[str] = []
+        while True:
+            if untrusted and not self._allow_private:
+                await self._refuse_private_target(hop.url)
+            response = await self._send_with_retries(hop, max_bytes, skip_redirect_body=follow_redirects)
+            location = response.headers.get("location")
+            if not follow_redirects or response.status not in REDIRECT_STATUSES or not location:
+                return replace(response, redirects=tuple(redirected_from))
+            if len(redirected_from) >= self.settings.max_redirects:
+                raise FetchError(
+                    "too_many_redirects", f"more than {self.settings.max_redirects} redirects from {hop.url}"
+                )
+            redirected_from.append(str(hop.url))
+            hop = _next_hop(hop, response.status, _join_location(hop.url, location))
+
+    # -- one hop with retries -------------------------------------------------------------------------
+
+    async def _send_with_retries(
+        self, hop: _Hop, max_bytes: int, *, skip_redirect_body: bool
+    ) -> HttpResponse:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_retries + 1),
+            wait=self._wait_before_retry,
+            retry=self._should_retry,
+            before_sleep=self._log_retry,
+            retry_error_callback=_last_outcome,
+        )
+        response: HttpResponse = await retrying(self._attempt, hop, max_bytes, skip_redirect_body)
+        return response
+
+    def _should_retry(self, state: RetryCallState) -> bool:
+        outcome = state.outcome
+        if outcome is None:
+            return False
+        if outcome.failed:
+            return isinstance(outcome.exception(), _TransientFetchError)
+        response: HttpResponse = outcome.result()
+        if response.status not in RETRY_STATUSES:
+            return False
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        # A longer wait than the cap is the server saying "not now": the caller reports it as rate limited.
+        return retry_after is None or retry_after <= self.settings.retry_after_cap
+
+    def _wait_before_retry(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            retry_after = retry_after_seconds(outcome.result().headers.get("retry-after"))
+            if retry_after is not None:
+                return retry_after
+        return float(self._backoff(state))
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        outcome = state.outcome
+        if outcome is None:
+            return
+        why = str(outcome.exception()) if outcome.failed else f"status {outcome.result().status}"
+        sleep = state.next_action.sleep if state.next_action is not None else 0.0
+        logger.debug("retrying after %s in %.2fs (attempt %d)", why, sleep, state.attempt_number + 1)
+
+    async def _attempt(self, hop: _Hop, max_bytes: int, skip_redirect_body: bool) -> HttpResponse:
+        # Host slot first, then the rate limiter, then the global bound: a request waiting for its host's
+        # turn must not hold a global slot that a request to another host could use.
+        slot = self._host_slot(hop.url.host)
+        async with slot.in_flight:
+            if slot.limiter is not None:
+                await slot.limiter.acquire()
+            async with self._in_flight:
+                return await self._exchange(hop, max_bytes, skip_redirect_body)
+
+    async def _exchange(self, hop: _Hop, max_bytes: int, skip_redirect_body: bool) -> HttpResponse:
+        client = self._ensure_client()
+        request = client.build_request(hop.method, hop.url, headers=hop.headers, content=hop.body)
+        try:
+            response = await client.send(request, stream=True, follow_redirects=False)
+        except httpx.HTTPError as error:
+            raise _fetch_error_from(error, hop.url) from None
+        try:
+            headers = {name.lower(): value for name, value in response.headers.items()}
+            if self._sandbox_url is not None and headers.get("x-sandbox", "").lower() == "unknown-host":
+                raise FetchError("unknown_host", f"the sandbox does not emulate {hop.url.host}")
+            is_redirect = response.status_code in REDIRECT_STATUSES and "location" in headers
+            if skip_redirect_body and is_redirect:
+                content = b""
+            else:
+                content = await _read_capped(response, max_bytes, hop.url.host)
+        except httpx.HTTPError as error:
+            raise _fetch_error_from(error, hop.url) from None
+        finally:
+            await response.aclose()
+        return HttpResponse(status=response.status_code, url=str(hop.url), headers=headers, content=content)
+
+    def _host_slot(self, host: str) -> _HostSlot:
+        host = host.lower()
+        slot = self._host_slots.get(host)
+        if slot is None:
+            limit = self._host_limits.get(host, HostLimit())
+            concurrency = limit.concurrency or self.settings.default_host_concurrency
+            # Capacity 1 refilled every 1/rate seconds: requests are evenly spaced, never sent in a burst.
+            limiter = AsyncLimiter(1, 1 / limit.rate) if limit.rate else None
+            slot = self._host_slots[host] = _HostSlot(asyncio.Semaphore(concurrency), limiter)
+        return slot
+
+    def _ensure_client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError("HttpClient is bound to another event loop: make one HttpClient per loop")
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+    def _make_client(self) -> httpx.AsyncClient:
+        settings = self.settings
+        # The global semaphore bounds in-flight work to max_in_flight before the pool is asked, so a pool of
+        # that size never makes a request wait for a connection (no PoolTimeout under load).
+        limits = httpx.Limits(
+            max_connections=settings.max_in_flight,
+            max_keepalive_connections=settings.max_in_flight,
+            keepalive_expiry=30.0,
+        )
+        transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(limits=limits, http1=True, http2=False)
+        if self._sandbox_url is not None:
+            transport = _SandboxTransport(self._sandbox_url, transport)
+        return httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": settings.user_agent},
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=None,
+            ),
+            follow_redirects=False,
+            # A sandboxed run must not be sent to a proxy from the environment.
+            trust_env=self._sandbox_url is None,
+            # No cookie carries state from one request to the next: answers depend on the request alone,
+            # which is what the cache key assumes.
+            cookies=http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+        )
+
+    # -- SSRF -----------------------------------------------------------------------------------------
+
+    async def _refuse_private_target(self, url: httpx.URL) -> None:
+        host = url.host
+        literal = _ip_literal(host)
+        if literal is not None:
+            if is_refused_address(literal):
+                raise FetchError("refused_address", f"{host} is not a public address")
+            return
+        if host.lower().rstrip(".") in _LOCAL_NAMES or host.lower().rstrip(".").endswith(".localhost"):
+            raise FetchError("refused_address", f"{host} is a local name")
+        if self._sandbox_url is not None:
+            return  # sandbox names are fictitious: only literals and local names can be judged
+        for address in await _resolve(host, url.port or (443 if url.scheme == "https" else 80)):
+            if is_refused_address(address):
+                raise FetchError("refused_address", f"{host} resolves to {address}, not a public address")
+
+    # -- cache ----------------------------------------------------------------------------------------
+
+    def _cache_key(
+        self,
+        method: str,
+        url: httpx.URL,
+        body: bytes | None,
+        headers: Mapping[str, str],
+        cache_vary: tuple[str, ...],
+    ) -> str:
+        lowered = {name.lower(): value for name, value in headers.items()}
+        parts = [
+            method,
+            str(url),
+            hashlib.sha256(body or b"").hexdigest(),
+            sorted((name.lower(), lowered.get(name.lower(), "")) for name in cache_vary),
+            # A sandbox answer must never be served for the real web, nor one sandbox's for another's.
+            self.sandbox or "",
+        ]
+        return hashlib.sha256(jsonlib.dumps(parts).encode()).hexdigest()
+
+    def _ensure_storage(self) -> hishel.AsyncSqliteStorage:
+        if self._storage is None:
+            assert self._cache_path is not None
+            self._storage = hishel.AsyncSqliteStorage(
+                database_path=self._cache_path, default_ttl=self._cache_ttl
+            )
+        return self._storage
+
+    async def _cache_lookup(self, key: str) -> HttpResponse | None:
+        try:
+            entries = await self._ensure_storage().get_entries(key)
+            if not entries:
+                return None
+            entry = entries[-1]
+            stream = entry.response.stream
+            content = (
+                b"".join([chunk async for chunk in stream]) if isinstance(stream, AsyncIterator) else b""
+            )
+        except _CACHE_ERRORS as error:
+            logger.warning("HTTP cache unreadable, fetching instead: %s", redact(str(error)))
+            return None
+        return HttpResponse(
+            status=entry.response.status_code,
+            url=entry.request.headers.get(_CACHE_FINAL_URL) or entry.request.url,
+            headers=dict(entry.response.headers.items()),
+            content=content,
+            from_cache=True,
+            redirects=tuple(entry.request.headers.get_list(_CACHE_REDIRECTS) or ()),
+        )
+
+    async def _cache_store(self, key: str, method: str, url: httpx.URL, response: HttpResponse) -> None:
+        request_meta: dict[str, str | list[str]] = {
+            _CACHE_FINAL_URL: response.url,
+            _CACHE_REDIRECTS: list(response.redirects),
+        }
+        try:
+            entry = await self._ensure_storage().create_entry(
+                hishel.Request(method=method, url=str(url), headers=hishel.Headers(request_meta)),
+                hishel.Response(
+                    status_code=response.status,
+                    headers=hishel.Headers(dict(response.headers)),
+                    stream=_single_chunk(response.content),
+                ),
+                key,
+            )
+            # The entry becomes visible once its stream has been read to the end.
+            stream = entry.response.stream
+            if isinstance(stream, AsyncIterator):
+                async for _ in stream:
+                    pass
+        except _CACHE_ERRORS as error:
+            logger.warning("HTTP cache not written: %s", redact(str(error)))
+
+    def _log(self, method: str, url: httpx.URL, response: HttpResponse, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d in %.3fs from_cache=%s",
+                method,
+                redact(str(url)),
+                response.status,
+                time.monotonic() - started,
+                response.from_cache,
+            )
+
+
+def _last_outcome(state: RetryCallState) -> HttpResponse:
+    """After the last attempt: its response (statuses are returned, not raised) or its error."""
+    assert state.outcome is not None
+    response: HttpResponse = state.outcome.result()
+    return response
+
+
+async def _single_chunk(content: bytes) -> AsyncIterator[bytes]:
+    yield content
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait for a Retry-After value (delay-seconds or HTTP-date); None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _parse_sandbox_url(sandbox: str) -> httpx.URL:
+    url = httpx.URL(sandbox)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(f"sandbox must be an http(s) URL, not {sandbox!r}")
+    return url
+
+
+def _parse_target(url: str, params: Mapping[str, str | int | float] | None) -> httpx.URL:
+    try:
+        target = httpx.URL(url)
+        if params:
+            target = target.copy_merge_params(dict(params))
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise FetchError("bad_url", f"{url}: {error}") from None
+    if target.scheme not in ("http", "https") or not target.host:
+        raise FetchError("bad_url", f"not an http(s) URL: {url}")
+    return target
+
+
+def _join_location(current: httpx.URL, location: str) -> httpx.URL:
+    try:
+        target = current.join(location.strip())
+    except (httpx.InvalidURL, TypeError, ValueError) as error:
+        raise FetchError("bad_url", f"redirect to {location}: {error}") from None
+    if target.scheme not in ("http", "https") or not target.host:
+        raise FetchError("bad_url", f"redirect to a non-http(s) URL: {location}")
+    return target
+
+
+def _next_hop(previous: _Hop, status: int, target: httpx.URL) -> _Hop:
+    """The request for the next hop: browsers' method rules, and no credential sent to another host."""
+    method, body, headers = previous.method, previous.body, dict(previous.headers)
+    if (status == 303 and method != "HEAD") or (status in (301, 302) and method == "POST"):
+        method, body = "GET", None
+        headers = {k: v for k, v in headers.items() if k.lower() not in ("content-type", "content-length")}
+    if not _keeps_credentials(previous.url, target):
+        headers = {
+            name: value
+            for name, value in headers.items()
+            if name.lower() not in CREDENTIAL_HEADERS and not contains_secret(value)
+        }
+    return _Hop(method, target, headers, body)
+
+
+def _keeps_credentials(current: httpx.URL, target: httpx.URL) -> bool:
+    same_host = current.host.lower() == target.host.lower()
+    downgrade = current.scheme == "https" and target.scheme != "https"
+    return same_host and not downgrade
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int, host: str) -> bytes:
+    """The decoded body, refused as soon as it passes `max_bytes`: the decoded size is what a gzip bomb
+    inflates, so that is what is counted (the declared length is only a shortcut for plain bodies)."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and "content-encoding" not in response.headers and int(declared) > max_bytes:
+        raise FetchError("too_large", f"{host} declares {declared} bytes, cap {max_bytes}")
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > max_bytes:
+            raise FetchError("too_large", f"body from {host} passed {max_bytes} bytes")
+    return bytes(body)
+
+
+def _fetch_error_from(error: httpx.HTTPError, url: httpx.URL) -> FetchError:
+    where = f"{url.host}: {type(error).__name__}: {error}".rstrip(": ")
+    if isinstance(error, httpx.ConnectTimeout | httpx.ReadTimeout):
+        return _TransientFetchError("timeout", where)
+    if isinstance(error, httpx.TimeoutException):
+        return FetchError("timeout", where)
+    if isinstance(error, httpx.ConnectError):
+        if _is_name_resolution_failure(error):
+            return FetchError("unknown_host", where)
+        return _TransientFetchError("connect_error", where)
+    if isinstance(error, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
+        # The peer dropped the connection, often a keep-alive one it had closed: worth another attempt.
+        return _TransientFetchError("connect_error", where)
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return FetchError("bad_url", where)
+    return FetchError("bad_response", where)
+
+
+def _is_name_resolution_failure(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%")[0])
+    except ValueError:
+        return None
+
+
+def is_refused_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an untrusted URL may not reach `address`: anything that is not a public unicast address.
+
+    Covers loopback, RFC 1918, link-local (cloud metadata at 169.254.169.254), CGNAT, multicast,
+    unspecified and reserved ranges, their IPv6 equivalents, and IPv4 addresses hidden in IPv6 forms.
+    """
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None and is_refused_address(embedded):
+            return True
+    return (
+        not address.is_global
+        or address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_unspecified
+        or address.is_reserved
+        or (isinstance(address, ipaddress.IPv4Address) and address in _CGNAT)
+    )
+
+
+async def _resolve(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError("unknown_host", f"{host}: {error}") from None
+    addresses = []
+    for _family, _type, _proto, _canonname, sockaddr in infos:
+        literal = _ip_literal(str(sockaddr[0]))
+        if literal is not None:
+            addresses.append(literal)
+    return addresses
+
+
+__all__ = [
+    "FETCH_ERROR_REASONS",
+    "FetchError",
+    "HostLimit",
+    "HttpClient",
+    "HttpResponse",
+    "HttpSettings",
+    "is_refused_address",
+    "retry_after_seconds",
+]
