@@ -12,12 +12,19 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor.hookspecs import hookimpl
-from auditor.http import FetchError, HttpResponse
 from auditor.models import Address, Candidate, WeeklyHours
+from auditor.normalise.address import split_street_line
 from auditor.normalise.hours import MINUTES_PER_DAY, hhmm_to_minutes, weekly_from_intervals
-from auditor.redact import MASK, redact
 from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
-from providers.yelp import split_street_line
+from providers.payload import (
+    error_detail,
+    json_or_none,
+    mapping_or_empty,
+    number_or_none,
+    object_list,
+    reason_word,
+    text_or_none,
+)
 
 SEARCH_URL = "https://places-api.foursquare.com/places/search"
 VERSION_HEADER = "X-Places-Api-Version"
@@ -29,7 +36,6 @@ ADD_PLACE_URL = "https://foursquare.com/add-place"
 DEFAULT_PAGE_SIZE = 5
 DEFAULT_RADIUS_M = 1000
 FOURSQUARE_RATING_SCALE = 10
-MAX_DETAIL_CHARS = 300
 
 
 class FoursquareProvider(Provider):
@@ -66,7 +72,7 @@ class FoursquareProvider(Provider):
             cache_vary=(VERSION_HEADER,),
         )
         if not response.ok:
-            raise error_from_response(response.status, _json_or_none(response), key=ctx.key)
+            raise error_from_response(response.status, json_or_none(response), key=ctx.key)
         return parse_search_response(response.json())
 
     def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
@@ -101,35 +107,30 @@ def build_search_params(
 
 
 def parse_search_response(payload: Any) -> list[Candidate]:
-    if not isinstance(payload, Mapping):
-        raise ProviderError("bad_response: Foursquare answer is not a JSON object")
-    results = payload.get("results", [])
-    if not isinstance(results, list):
-        raise ProviderError("bad_response: `results` is not a list")
-    return [parse_place(place) for place in results if isinstance(place, Mapping)]
+    return [parse_place(place) for place in object_list(payload, "results", source="Foursquare")]
 
 
 def parse_place(place: Mapping[str, Any]) -> Candidate:
-    place_id = _text(place.get("fsq_place_id"))
-    hours = _mapping(place.get("hours"))
-    raw_rating = _number(place.get("rating"))
-    total_ratings = _mapping(place.get("stats")).get("total_ratings")
+    place_id = text_or_none(place.get("fsq_place_id"))
+    hours = mapping_or_empty(place.get("hours"))
+    raw_rating = number_or_none(place.get("rating"))
+    total_ratings = mapping_or_empty(place.get("stats")).get("total_ratings")
     extra: dict[str, Any] = {}
     if raw_rating is not None:
         extra.update(rating_scale=FOURSQUARE_RATING_SCALE, source_rating=raw_rating)
     return Candidate(
         provider=FoursquareProvider.id,
-        name=_text(place.get("name")),
+        name=text_or_none(place.get("name")),
         address=parse_address(place),
-        phone=_text(place.get("tel")),
-        website=_text(place.get("website")),
+        phone=text_or_none(place.get("tel")),
+        website=text_or_none(place.get("website")),
         hours=hours_from_regular(hours.get("regular")),
-        hours_text=_text(hours.get("display")),
+        hours_text=text_or_none(hours.get("display")),
         listing_id=place_id,
         url=f"https://foursquare.com/v/{quote(place_id, safe='')}" if place_id else None,
         # `date_closed` is set only once Foursquare knows the place closed for good; its absence does not
         # prove the place is open, hence "unknown" rather than "operational".
-        business_status="closed_permanently" if _text(place.get("date_closed")) else "unknown",
+        business_status="closed_permanently" if text_or_none(place.get("date_closed")) else "unknown",
         # Foursquare rates on 0-10; the report compares ratings on Google's and Yelp's 0-5 scale, so halve it
         # and keep the source value in `extra` for anyone who wants Foursquare's own figure.
         rating=raw_rating / 2 if raw_rating is not None else None,
@@ -139,20 +140,20 @@ def parse_place(place: Mapping[str, Any]) -> Candidate:
 
 
 def parse_address(place: Mapping[str, Any]) -> Address:
-    location = _mapping(place.get("location"))
-    street_line = _text(location.get("address"))
+    location = mapping_or_empty(place.get("location"))
+    street_line = text_or_none(location.get("address"))
     house_number, street = split_street_line(street_line) if street_line else (None, None)
-    country = _text(location.get("country"))
+    country = text_or_none(location.get("country"))
     return Address(
-        formatted=_text(location.get("formatted_address")),
+        formatted=text_or_none(location.get("formatted_address")),
         house_number=house_number,
         street=street,
-        postcode=_text(location.get("postcode")),
-        city=_text(location.get("locality")) or _text(location.get("post_town")),
+        postcode=text_or_none(location.get("postcode")),
+        city=text_or_none(location.get("locality")) or text_or_none(location.get("post_town")),
         country_code=country.upper() if country else None,
-        unit=_text(location.get("address_extended")),
-        lat=_number(place.get("latitude")),
-        lon=_number(place.get("longitude")),
+        unit=text_or_none(location.get("address_extended")),
+        lat=number_or_none(place.get("latitude")),
+        lon=number_or_none(place.get("longitude")),
     )
 
 
@@ -166,7 +167,7 @@ def hours_from_regular(regular: Any) -> WeeklyHours | None:
         return None
     intervals: list[tuple[int, int, int]] = []
     for span in regular:
-        span_map = _mapping(span)
+        span_map = mapping_or_empty(span)
         day, opens, closes = span_map.get("day"), span_map.get("open"), span_map.get("close")
         if not (
             isinstance(day, int) and 1 <= day <= 7 and isinstance(opens, str) and isinstance(closes, str)
@@ -194,41 +195,6 @@ def error_from_response(status: int, body: Any, *, key: str | None) -> ProviderE
     401 is a bad or revoked key, 403 a key without access to the endpoint or field, 402 an account out of
     credit, 429 too many requests.
     """
-    message = _text(_mapping(body).get("message")) or f"HTTP {status}"
-    detail = _clean_detail(f"{message} (HTTP {status})", key)
-    if status in (401, 403):
-        return ProviderError(f"auth_failed: {detail}")
-    if status == 402:
-        return ProviderError(f"quota_exceeded: {detail}")
-    if status == 429:
-        return ProviderError(f"rate_limited: {detail}")
-    if status >= 500:
-        return ProviderError(f"server_error: {detail}")
-    return ProviderError(f"bad_response: {detail}")
-
-
-def _json_or_none(response: HttpResponse) -> Any:
-    try:
-        return response.json()
-    except FetchError:
-        return None  # an HTML error page from a proxy: the status alone classifies it
-
-
-def _clean_detail(text: str, key: str | None) -> str:
-    """One line, bounded, and never the key (an error message may quote the request)."""
-    if key:
-        text = text.replace(key, MASK)
-    text = " ".join(redact(text).split())
-    return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    message = text_or_none(mapping_or_empty(body).get("message")) or f"HTTP {status}"
+    detail = error_detail(f"{message} (HTTP {status})", key)
+    return ProviderError(f"{reason_word(status, quota_exceeded=status == 402)}: {detail}")

@@ -11,11 +11,18 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from auditor.hookspecs import hookimpl
-from auditor.http import FetchError, HttpResponse
 from auditor.models import Address, BusinessStatus, Candidate, WeeklyHours
 from auditor.normalise.hours import MINUTES_PER_DAY, weekly_from_intervals
-from auditor.redact import MASK, redact
 from providers.base import Provider, ProviderContext, ProviderError, SearchQuery
+from providers.payload import (
+    error_detail,
+    json_or_none,
+    mapping_or_empty,
+    number_or_none,
+    object_list,
+    reason_word,
+    text_or_none,
+)
 
 SEARCH_URL = "https://places.googleapis.com/v1/places:searchText"
 FIELD_MASK_HEADER = "X-Goog-FieldMask"
@@ -42,7 +49,6 @@ CREATE_LISTING_URL = "https://business.google.com/create"
 LOCATION_BIAS_RADIUS_M = 500.0
 DEFAULT_PAGE_SIZE = 5
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
-MAX_DETAIL_CHARS = 300
 
 _BUSINESS_STATUSES: dict[str, BusinessStatus] = {
     "OPERATIONAL": "operational",
@@ -88,7 +94,7 @@ class GooglePlacesProvider(Provider):
             cache_vary=(FIELD_MASK_HEADER,),
         )
         if not response.ok:
-            raise error_from_response(response.status, _json_or_none(response), key=ctx.key)
+            raise error_from_response(response.status, json_or_none(response), key=ctx.key)
         return parse_search_response(response.json())
 
     def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
@@ -121,49 +127,45 @@ def build_search_body(query: SearchQuery, language: str, page_size: int) -> dict
 
 def parse_search_response(payload: Any) -> list[Candidate]:
     """Candidates from a `places:searchText` answer; `{}` (no `places` at all) means nothing matched."""
-    if not isinstance(payload, Mapping):
-        raise ProviderError("bad_response: Places answer is not a JSON object")
-    places = payload.get("places", [])
-    if not isinstance(places, list):
-        raise ProviderError("bad_response: `places` is not a list")
-    return [parse_place(place) for place in places if isinstance(place, Mapping)]
+    return [parse_place(place) for place in object_list(payload, "places", source="Places")]
 
 
 def parse_place(place: Mapping[str, Any]) -> Candidate:
-    opening_hours = _mapping(place.get("regularOpeningHours"))
-    links = _mapping(place.get("googleMapsLinks"))
+    opening_hours = mapping_or_empty(place.get("regularOpeningHours"))
+    links = mapping_or_empty(place.get("googleMapsLinks"))
     rating_count = place.get("userRatingCount")
     return Candidate(
         provider=GooglePlacesProvider.id,
-        name=_text(_mapping(place.get("displayName")).get("text")),
+        name=text_or_none(mapping_or_empty(place.get("displayName")).get("text")),
         address=parse_address(place),
-        phone=_text(place.get("nationalPhoneNumber")) or _text(place.get("internationalPhoneNumber")),
-        website=_text(place.get("websiteUri")),
+        phone=text_or_none(place.get("nationalPhoneNumber"))
+        or text_or_none(place.get("internationalPhoneNumber")),
+        website=text_or_none(place.get("websiteUri")),
         hours=hours_from_periods(opening_hours.get("periods")),
         hours_text=_hours_text(opening_hours.get("weekdayDescriptions")),
-        listing_id=_text(place.get("id")),
-        url=_text(place.get("googleMapsUri")),
+        listing_id=text_or_none(place.get("id")),
+        url=text_or_none(place.get("googleMapsUri")),
         business_status=_BUSINESS_STATUSES.get(str(place.get("businessStatus")), "unknown"),
-        rating=_number(place.get("rating")),
+        rating=number_or_none(place.get("rating")),
         review_count=rating_count if isinstance(rating_count, int) else None,
-        review_url=_text(links.get("writeAReviewUri")),
+        review_url=text_or_none(links.get("writeAReviewUri")),
     )
 
 
 def parse_address(place: Mapping[str, Any]) -> Address:
     parts = _components_by_type(place.get("addressComponents"))
-    location = _mapping(place.get("location"))
+    location = mapping_or_empty(place.get("location"))
     country = parts.get("country", {}).get("shortText")
     return Address(
-        formatted=_text(place.get("formattedAddress")),
+        formatted=text_or_none(place.get("formattedAddress")),
         house_number=_component(parts, "street_number"),
         street=_component(parts, "route"),
         postcode=_component(parts, "postal_code"),
         city=_component(parts, "locality") or _component(parts, "postal_town"),
         country_code=country.upper() if isinstance(country, str) and country else None,
         unit=_component(parts, "subpremise"),
-        lat=_number(location.get("latitude")),
-        lon=_number(location.get("longitude")),
+        lat=number_or_none(location.get("latitude")),
+        lon=number_or_none(location.get("longitude")),
     )
 
 
@@ -201,37 +203,33 @@ def error_from_response(status: int, body: Any, *, key: str | None) -> ProviderE
     per-minute and the per-day quota with 429 RESOURCE_EXHAUSTED: the ErrorInfo reason and quota limit tell
     them apart better than the status code does.
     """
-    error = _mapping(_mapping(body).get("error"))
-    message = _text(error.get("message")) or f"HTTP {status}"
-    rpc_status = _text(error.get("status")) or ""
+    error = mapping_or_empty(mapping_or_empty(body).get("error"))
+    message = text_or_none(error.get("message")) or f"HTTP {status}"
+    rpc_status = text_or_none(error.get("status")) or ""
     reasons: set[str] = set()
     quota_limits: list[str] = []
     for detail in error.get("details", []) if isinstance(error.get("details"), list) else []:
-        detail_map = _mapping(detail)
+        detail_map = mapping_or_empty(detail)
         if isinstance(detail_map.get("reason"), str):
             reasons.add(detail_map["reason"])
-        quota_limit = _mapping(detail_map.get("metadata")).get("quota_limit")
+        quota_limit = mapping_or_empty(detail_map.get("metadata")).get("quota_limit")
         if isinstance(quota_limit, str):
             quota_limits.append(quota_limit)
     label = " ".join(part for part in (f"HTTP {status}", rpc_status, *sorted(reasons)) if part)
-    detail_text = _clean_detail(f"{message} ({label})", key)
-    if (
-        reasons & _AUTH_REASONS
-        or status in (401, 403)
-        or rpc_status in ("UNAUTHENTICATED", "PERMISSION_DENIED")
-    ):
-        return ProviderError(f"auth_failed: {detail_text}")
-    if status == 429 or rpc_status == "RESOURCE_EXHAUSTED":
-        per_day = any("PerDay" in limit for limit in quota_limits) or "per day" in message.lower()
-        return ProviderError(f"{'quota_exceeded' if per_day else 'rate_limited'}: {detail_text}")
-    if status >= 500:
-        return ProviderError(f"server_error: {detail_text}")
-    return ProviderError(f"bad_response: {detail_text}")
+    exhausted = status == 429 or rpc_status == "RESOURCE_EXHAUSTED"
+    per_day = any("PerDay" in limit for limit in quota_limits) or "per day" in message.lower()
+    word = reason_word(
+        status,
+        auth_failed=bool(reasons & _AUTH_REASONS) or rpc_status in ("UNAUTHENTICATED", "PERMISSION_DENIED"),
+        quota_exceeded=exhausted and per_day,
+        rate_limited=exhausted,
+    )
+    return ProviderError(f"{word}: {error_detail(f'{message} ({label})', key)}")
 
 
 def _week_minute(point: Any) -> int | None:
     """Minutes since Monday 00:00 for a Places `Point` ({day, hour, minute}, day 0 = Sunday)."""
-    point_map = _mapping(point)
+    point_map = mapping_or_empty(point)
     day, hour, minute = point_map.get("day"), point_map.get("hour", 0), point_map.get("minute", 0)
     if isinstance(day, int) and isinstance(hour, int) and isinstance(minute, int):
         monday_based_day = (day - 1) % 7
@@ -251,7 +249,7 @@ def _split_at_midnight(start: int, end: int) -> Iterator[tuple[int, int, int]]:
 def _components_by_type(components: Any) -> dict[str, Mapping[str, Any]]:
     found: dict[str, Mapping[str, Any]] = {}
     for component in components if isinstance(components, list) else []:
-        component_map = _mapping(component)
+        component_map = mapping_or_empty(component)
         types = component_map.get("types")
         for kind in types if isinstance(types, list) else []:
             if isinstance(kind, str):
@@ -260,7 +258,7 @@ def _components_by_type(components: Any) -> dict[str, Mapping[str, Any]]:
 
 
 def _component(parts: Mapping[str, Mapping[str, Any]], kind: str) -> str | None:
-    return _text(parts.get(kind, {}).get("longText"))
+    return text_or_none(parts.get(kind, {}).get("longText"))
 
 
 def _hours_text(descriptions: Any) -> str | None:
@@ -268,30 +266,3 @@ def _hours_text(descriptions: Any) -> str | None:
         return None
     lines = [line for line in descriptions if isinstance(line, str) and line.strip()]
     return "; ".join(lines) or None
-
-
-def _json_or_none(response: HttpResponse) -> Any:
-    try:
-        return response.json()
-    except FetchError:
-        return None  # an HTML error page from a proxy: the status alone classifies it
-
-
-def _clean_detail(text: str, key: str | None) -> str:
-    """One line, bounded, and never the key (an error message may quote the request)."""
-    if key:
-        text = text.replace(key, MASK)
-    text = " ".join(redact(text).split())
-    return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -19,6 +19,7 @@ from auditor.http import FetchError, HttpResponse
 from auditor.models import Address, BusinessStatus, Candidate
 from auditor.normalise.hours import parse_opening_hours
 from providers.base import Provider, ProviderContext, ProviderError, SearchQuery
+from providers.payload import error_from_fetch, reason_word
 
 DEFAULT_DOMAIN = "nominatim.openstreetmap.org"
 OSM_SITE = "https://www.openstreetmap.org"
@@ -169,14 +170,15 @@ def fallback_text(query: SearchQuery) -> str | None:
 def raise_for_status(response: HttpResponse) -> None:
     if response.ok:
         return
-    if response.status == 429:
-        raise ProviderError("rate_limited: Nominatim answered 429; its policy allows 1 request per second")
-    if response.status in (401, 403):
+    word = reason_word(response.status)
+    if word == "rate_limited":
+        detail = "Nominatim answered 429; its policy allows 1 request per second"
+    elif word == "auth_failed":
         # Nominatim blocks clients with a missing or generic User-Agent, or that ignored the policy.
-        raise ProviderError(f"auth_failed: Nominatim refused the request (HTTP {response.status})")
-    if response.status >= 500:
-        raise ProviderError(f"server_error: Nominatim answered HTTP {response.status}")
-    raise ProviderError(f"bad_response: Nominatim answered HTTP {response.status}")
+        detail = f"Nominatim refused the request (HTTP {response.status})"
+    else:
+        detail = f"Nominatim answered HTTP {response.status}"
+    raise ProviderError(f"{word}: {detail}")
 
 
 class OsmProvider(Provider):
@@ -203,7 +205,7 @@ class OsmProvider(Provider):
                 raise_for_status(response)
                 candidates = parse_search(response.json())
             except FetchError as error:
-                raise ProviderError(f"{error.reason}: {error.detail or 'Nominatim search failed'}") from error
+                raise error_from_fetch(error, "Nominatim search failed") from error
             if candidates:
                 break
         return candidates

@@ -33,6 +33,7 @@ from auditor.http import FetchError, HttpResponse
 from auditor.models import Address, Candidate, WeeklyHours
 from auditor.normalise.hours import hhmm_to_minutes, parse_opening_hours_list, weekly_from_intervals
 from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
+from providers.payload import error_from_fetch
 
 DEFAULT_MAX_PAGES = 3
 # html.parser is linear but slow (~1 s per MB); a home page worth auditing is far below this.
@@ -874,12 +875,12 @@ class WebsiteProvider(Provider):
             response = await ctx.http.get(url, untrusted=True)
         except FetchError as error:
             if scheme_given or error.reason not in ("connect_error", "timeout"):
-                raise ProviderError(f"{error.reason}: {error.detail or url}") from error
+                raise error_from_fetch(error, url) from error
             # No scheme given and no https answer: the site may be http only.
             try:
                 response = await ctx.http.get("http://" + url.removeprefix("https://"), untrusted=True)
             except FetchError as second:
-                raise ProviderError(f"{second.reason}: {second.detail or url}") from second
+                raise error_from_fetch(second, url) from second
         if not response.ok:
             raise home_page_error(response)
         return response, scheme_given

@@ -14,18 +14,26 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from auditor.hookspecs import hookimpl
-from auditor.http import FetchError, HttpResponse
+from auditor.http import HttpResponse
 from auditor.models import Address, BusinessStatus, Candidate, WeeklyHours
+from auditor.normalise.address import split_street_line
 from auditor.normalise.hours import hhmm_to_minutes, weekly_from_intervals
-from auditor.redact import MASK, redact
 from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
+from providers.payload import (
+    error_detail,
+    json_or_none,
+    mapping_or_empty,
+    number_or_none,
+    object_list,
+    reason_word,
+    text_or_none,
+)
 
 API_ROOT = "https://api.yelp.com/v3"
 SEARCH_URL = f"{API_ROOT}/businesses/search"
 CLAIM_URL = "https://biz.yelp.com/claim"
 DEFAULT_PAGE_SIZE = 5
 DEFAULT_RADIUS_M = 1000  # Yelp treats it as a suggestion; enough for a pin geocoded a street away
-MAX_DETAIL_CHARS = 300
 
 # Locales Yelp accepts (https://docs.developer.yelp.com/docs/resources-supported-locales); any other value
 # is a 400 VALIDATION_ERROR, so an unsupported language/country pair falls back to the language's default.
@@ -67,8 +75,6 @@ _UNIT_LINE = re.compile(
     r"|^\d+\s*(?:e|er|ère|ème|st|nd|rd|th)\s+(?:[ée]tage|floor)\b",
     re.IGNORECASE,
 )
-_NUMBER_FIRST = re.compile(r"^(\d+(?:[-/]\d+)?\s?(?:[a-z]|bis|ter|quater)?\b)[,\s]+(.+)$", re.IGNORECASE)
-_NUMBER_LAST = re.compile(r"^(.+?)[,\s]+(\d+(?:[-/]\d+)?\s?[a-z]?)$", re.IGNORECASE)
 # Query parameters Yelp appends to every `url` to track the API client: noise in a report, and
 # `adjust_creative`/`utm_source` carry the client id.
 _TRACKING_PARAMS = frozenset({"adjust_creative", "utm_campaign", "utm_medium", "utm_source", "utm_content"})
@@ -136,7 +142,7 @@ class YelpProvider(Provider):
         )
         if response.ok or (missing_ok and response.status == 404):
             return response
-        raise error_from_response(response.status, _json_or_none(response), key=ctx.key)
+        raise error_from_response(response.status, json_or_none(response), key=ctx.key)
 
 
 @hookimpl
@@ -174,34 +180,29 @@ def build_search_params(
 
 
 def parse_search_response(payload: Any) -> list[Candidate]:
-    if not isinstance(payload, Mapping):
-        raise ProviderError("bad_response: Yelp answer is not a JSON object")
-    businesses = payload.get("businesses", [])
-    if not isinstance(businesses, list):
-        raise ProviderError("bad_response: `businesses` is not a list")
-    return [parse_business(business) for business in businesses if isinstance(business, Mapping)]
+    return [parse_business(business) for business in object_list(payload, "businesses", source="Yelp")]
 
 
 def parse_business(business: Mapping[str, Any]) -> Candidate:
     """One business from Business Search or Business Details (the same shape, details adds `hours`)."""
-    listing_id = _text(business.get("id"))
+    listing_id = text_or_none(business.get("id"))
     extra: dict[str, Any] = {}
     if isinstance(business.get("is_claimed"), bool):
         extra["claimed"] = business["is_claimed"]
     review_count = business.get("review_count")
     return Candidate(
         provider=YelpProvider.id,
-        name=_text(business.get("name")),
+        name=text_or_none(business.get("name")),
         address=parse_address(business),
         # Yelp answers "" rather than omitting the field when it has no phone.
-        phone=_text(business.get("phone")) or _text(business.get("display_phone")),
+        phone=text_or_none(business.get("phone")) or text_or_none(business.get("display_phone")),
         website=None,
         hours=hours_from_yelp(business.get("hours") or business.get("business_hours")),
         listing_id=listing_id,
-        url=strip_tracking(_text(business.get("url"))),
+        url=strip_tracking(text_or_none(business.get("url"))),
         # `is_closed` is Yelp's "permanently closed" flag, not "closed right now" (that is `is_open_now`).
         business_status=_status(business.get("is_closed")),
-        rating=_number(business.get("rating")),
+        rating=number_or_none(business.get("rating")),
         review_count=review_count if isinstance(review_count, int) else None,
         review_url=f"https://www.yelp.com/writeareview/biz/{listing_id}" if listing_id else None,
         not_carried=frozenset({"website"}),
@@ -216,13 +217,13 @@ def _status(is_closed: Any) -> BusinessStatus:
 
 
 def parse_address(business: Mapping[str, Any]) -> Address:
-    location = _mapping(business.get("location"))
-    coordinates = _mapping(business.get("coordinates"))
-    street_line = _text(location.get("address1"))
+    location = mapping_or_empty(business.get("location"))
+    coordinates = mapping_or_empty(business.get("coordinates"))
+    street_line = text_or_none(location.get("address1"))
     house_number, street = split_street_line(street_line) if street_line else (None, None)
     units = [
         line
-        for line in (_text(location.get(key)) for key in ("address2", "address3"))
+        for line in (text_or_none(location.get(key)) for key in ("address2", "address3"))
         if line and is_unit(line)
     ]
     display = location.get("display_address")
@@ -231,17 +232,17 @@ def parse_address(business: Mapping[str, Any]) -> Address:
         if isinstance(display, list)
         else None
     )
-    country = _text(location.get("country"))
+    country = text_or_none(location.get("country"))
     return Address(
         formatted=formatted or None,
         house_number=house_number,
         street=street,
-        postcode=_text(location.get("zip_code")),
-        city=_text(location.get("city")),
+        postcode=text_or_none(location.get("zip_code")),
+        city=text_or_none(location.get("city")),
         country_code=country.upper() if country else None,
         unit=", ".join(units) or None,
-        lat=_number(coordinates.get("latitude")),
-        lon=_number(coordinates.get("longitude")),
+        lat=number_or_none(coordinates.get("latitude")),
+        lon=number_or_none(coordinates.get("longitude")),
     )
 
 
@@ -253,13 +254,13 @@ def hours_from_yelp(hours: Any) -> WeeklyHours | None:
     """
     if not isinstance(hours, list):
         return None
-    blocks = [_mapping(block) for block in hours]
+    blocks = [mapping_or_empty(block) for block in hours]
     regular = next((b for b in blocks if b.get("hours_type", "REGULAR") == "REGULAR"), None)
     if regular is None or not isinstance(regular.get("open"), list):
         return None
     intervals: list[tuple[int, int, int]] = []
     for span in regular["open"]:
-        span_map = _mapping(span)
+        span_map = mapping_or_empty(span)
         day, start, end = span_map.get("day"), span_map.get("start"), span_map.get("end")
         if not (isinstance(day, int) and isinstance(start, str) and isinstance(end, str)):
             continue
@@ -286,32 +287,17 @@ def merge_details(candidate: Candidate, payload: Any) -> Candidate:
 
 def error_from_response(status: int, body: Any, *, key: str | None) -> ProviderError:
     """A Yelp error answer (`{"error": {"code", "description"}}`) as a ProviderError."""
-    error = _mapping(_mapping(body).get("error"))
-    code = _text(error.get("code")) or ""
-    description = _text(error.get("description")) or f"HTTP {status}"
-    detail = _clean_detail(f"{description} (HTTP {status}{' ' + code if code else ''})", key)
-    if status in (401, 403) or code in _AUTH_CODES:
-        return ProviderError(f"auth_failed: {detail}")
-    if code == "ACCESS_LIMIT_REACHED":
-        return ProviderError(f"quota_exceeded: {detail}")
-    if status == 429 or code == "TOO_MANY_REQUESTS_PER_SECOND":
-        return ProviderError(f"rate_limited: {detail}")
-    if status >= 500:
-        return ProviderError(f"server_error: {detail}")
-    return ProviderError(f"bad_response: {detail}")
-
-
-def split_street_line(line: str) -> tuple[str | None, str]:
-    """(house number, street) from one street line, number first ("12 bis Rue X") or last ("Hauptstr. 5")."""
-    leading = re.match(
-        r"^(\d+(?:[-/]\d+)?\s?(?:[a-z]\b|bis\b|ter\b|quater\b)?)[,\s]+(.+)$", line, re.IGNORECASE
+    error = mapping_or_empty(mapping_or_empty(body).get("error"))
+    code = text_or_none(error.get("code")) or ""
+    description = text_or_none(error.get("description")) or f"HTTP {status}"
+    detail = error_detail(f"{description} (HTTP {status}{' ' + code if code else ''})", key)
+    word = reason_word(
+        status,
+        auth_failed=code in _AUTH_CODES,
+        quota_exceeded=code == "ACCESS_LIMIT_REACHED",  # the daily limit, also answered with 429
+        rate_limited=code == "TOO_MANY_REQUESTS_PER_SECOND",
     )
-    if leading:
-        return leading.group(1).strip(), leading.group(2).strip()
-    trailing = _NUMBER_LAST.match(line)
-    if trailing:
-        return trailing.group(2).strip(), trailing.group(1).strip()
-    return None, line
+    return ProviderError(f"{word}: {detail}")
 
 
 def is_unit(line: str) -> bool:
@@ -329,30 +315,3 @@ def strip_tracking(url: str | None) -> str | None:
 def _rate_limit_remaining(response: HttpResponse) -> int | None:
     value = response.headers.get("ratelimit-remaining")
     return int(value) if value is not None and value.strip().isdigit() else None
-
-
-def _json_or_none(response: HttpResponse) -> Any:
-    try:
-        return response.json()
-    except FetchError:
-        return None  # an HTML error page from a proxy: the status alone classifies it
-
-
-def _clean_detail(text: str, key: str | None) -> str:
-    """One line, bounded, and never the key (an error message may quote the request)."""
-    if key:
-        text = text.replace(key, MASK)
-    text = " ".join(redact(text).split())
-    return text if len(text) <= MAX_DETAIL_CHARS else text[: MAX_DETAIL_CHARS - 1] + "…"
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -472,3 +472,27 @@ def test_the_installed_console_script_runs_a_real_audit(
     )
     assert done.returncode == 0, done.stderr
     validate_report(json.loads(done.stdout))
+
+
+def test_ban_geocoder_through_the_same_stack(run: Run, sandbox: Any, keys: dict[str, str]) -> None:
+    report = _json(run(*DUPONT, "--geocoder", "ban", "--only", "osm", "--format", "json"))
+    address = report["normalized"]["address"]
+    assert address["geocoder"] == "ban" and abs(address["lat"] - 45.7627) < 0.001
+    paths = {(entry["host"], entry["path"]) for entry in sandbox.log()}
+    assert ("data.geopf.fr", "/geocodage/search") in paths
+
+
+def test_nominatim_one_request_per_second_holds_with_the_shipped_config(sandbox: Any, tmp_path: Path) -> None:
+    """The geocoder and the osm provider share nominatim.openstreetmap.org's 1 req/s, even in the sandbox."""
+    shipped = tmp_path / "empty.toml"
+    shipped.write_text("", encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(
+        cli,
+        ["--sandbox", sandbox.url, "--config", str(shipped), "--no-cache", *DUPONT, "--only", "osm"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    hits = [entry for entry in sandbox.log() if entry["host"] == "nominatim.openstreetmap.org"]
+    assert len(hits) == 2
+    assert time.monotonic() - started >= 1.0

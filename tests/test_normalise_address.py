@@ -15,6 +15,7 @@ from auditor.normalise.address import (
     normalise_postcode,
     normalise_street,
     parse_address,
+    split_street_line,
 )
 
 PART_NAMES = ("house_number", "street", "unit", "postcode", "city", "country_code")
@@ -666,3 +667,21 @@ def test_normalise_city(city: str | None, expected: str | None) -> None:
 )
 def test_country_code(name: str | None, code: str | None) -> None:
     assert country_code(name) == code
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("20 Rue Jean-Pierre Timbaud", ("20", "Rue Jean-Pierre Timbaud")),
+        ("12 bis rue de la Paix", ("12 bis", "rue de la Paix")),
+        ("224 Harris St", ("224", "Harris St")),
+        ("Hauptstraße 5a", ("5a", "Hauptstraße")),
+        ("Place du Marché", (None, "Place du Marché")),
+        ("12-14, rue de la Paix", ("12-14", "rue de la Paix")),
+        ("12B Main St", ("12B", "Main St")),
+        ("Calle Mayor, 10", ("10", "Calle Mayor")),
+        ("Hauptstr. 5", ("5", "Hauptstr.")),
+    ],
+)
+def test_street_line_splits_into_number_and_street(line: str, expected: tuple[str | None, str]) -> None:
+    assert split_street_line(line) == expected

@@ -7,10 +7,7 @@ server that plays places-api.foursquare.com, so the request Foursquare would rec
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +16,7 @@ import pluggy
 import pytest
 
 from auditor import hookspecs
-from auditor.http import HttpClient, HttpSettings
+from auditor.http import HttpClient
 from auditor.models import Candidate
 from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
 from providers.foursquare import (
@@ -32,8 +29,10 @@ from providers.foursquare import (
     hours_from_regular,
     parse_search_response,
 )
+from tests.loopback import FakeApi, Reply, sandboxed_client
 
 PAYLOADS = Path(__file__).parent / "payloads"
+NOT_FOUND = Reply(404, b'{"message": "Not Found"}')
 KEY = "fsq3TestServiceKey-0aB1cD2eF3gH4iJ5kL6mN7oP8"
 CLOSED: tuple[tuple[int, int], ...] = ()
 
@@ -230,66 +229,15 @@ def test_module_registers_its_provider_through_the_plugin_hook() -> None:
 # -- over HTTP -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    headers: dict[str, str]  # lower-case names
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
-
-
-class FakeApi:
-    """A loopback HTTP server standing in for one API: answers by path and records each request."""
-
-    def __init__(self) -> None:
-        self.replies: dict[str, Reply] = {}
-        self.requests: list[Recorded] = []
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                api.requests.append(Recorded(self.command, self.path, headers))
-                path = self.path.split("?", 1)[0]
-                reply = api.replies.get(path, Reply(404, b'{"message": "Not Found"}'))
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # keep pytest output clean
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        # A short poll interval: shutdown() waits for the loop to notice, 0.5 s per test by default.
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
-
-    def reply_with_file(self, path: str, name: str, status: int = 200) -> None:
-        self.replies[path] = Reply(status, (PAYLOADS / name).read_bytes())
-
-
 @pytest.fixture
 def api() -> Iterator[FakeApi]:
-    fake = FakeApi()
-    fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with FakeApi(NOT_FOUND, PAYLOADS) as fake:
+        yield fake
 
 
 @pytest.fixture
 async def http(api: FakeApi) -> AsyncIterator[HttpClient]:
-    # No retries: an error answer is mapped at once, and the test stays fast.
-    async with HttpClient(HttpSettings(max_retries=0), sandbox=api.url, cache_dir=None) as client:
+    async with sandboxed_client(api.url) as client:
         yield client
 
 
@@ -307,7 +255,7 @@ async def test_search_sends_the_2025_api_request_and_parses_the_answer(
 
     assert [c.name for c in candidates] == ["Boulangerie Utopie", "Le Perchoir de Nuit", "Café des Gobelins"]
     [sent] = api.requests
-    url = urlsplit(sent.path)
+    url = urlsplit(sent.target)
     assert (sent.method, url.path) == ("GET", SEARCH_PATH)
     assert sent.headers["host"] == "places-api.foursquare.com"
     assert sent.headers["x-forwarded-proto"] == "https"

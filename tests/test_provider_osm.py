@@ -9,20 +9,17 @@ from __future__ import annotations
 import copy
 import json
 import socket
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from auditor.http import HttpClient, HttpSettings
 from auditor.plugins import load_providers
 from providers.base import ProviderContext, ProviderError, SearchQuery
 from providers.osm import OsmProvider, first_of_list, parse_search
+from tests.loopback import Answer, Loopback, Reply, Request, sandboxed_client
 
 PAYLOADS = Path(__file__).parent / "payloads"
 
@@ -146,86 +143,18 @@ def test_registered_through_the_entry_point_like_a_third_party_plugin(
 # --- search over HTTP ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Seen:
-    """One request as the loopback server received it."""
-
-    method: str
-    host: str
-    path: str
-    params: dict[str, str]
-    proto: str
-    user_agent: str
-
-
-Answer = tuple[int, dict[str, str], bytes]
-
-
-class Loopback:
-    """A threaded stdlib HTTP server standing in for the web; `answer` decides each response."""
-
-    def __init__(self, answer: Callable[[Seen], Answer]) -> None:
-        self.seen: list[Seen] = []
-        loopback = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                seen = Seen(
-                    method="GET",
-                    host=self.headers.get("Host", ""),
-                    path=parts.path,
-                    params={key: values[0] for key, values in parse_qs(parts.query).items()},
-                    proto=self.headers.get("X-Forwarded-Proto", ""),
-                    user_agent=self.headers.get("User-Agent", ""),
-                )
-                loopback.seen.append(seen)
-                status, headers, body = answer(seen)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        # A short poll interval makes shutdown() quick; the default half second adds up over a test file.
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
 @pytest.fixture
-def loopback() -> Iterator[Callable[[Callable[[Seen], Answer]], Loopback]]:
-    started: list[Loopback] = []
-
-    def start(answer: Callable[[Seen], Answer]) -> Loopback:
-        server = Loopback(answer)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.close()
+def loopback() -> Iterator[Callable[[Answer], Loopback]]:
+    with ExitStack() as servers:
+        yield lambda answer: servers.enter_context(Loopback(answer))
 
 
-def json_answer(body: Any, status: int = 200) -> Answer:
-    return status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode()
-
-
-TEST_SETTINGS = HttpSettings(max_retries=0, connect_timeout=2.0, read_timeout=5.0)
+def json_answer(body: Any, status: int = 200) -> Reply:
+    return Reply(status, json.dumps(body).encode(), {"Content-Type": "application/json; charset=utf-8"})
 
 
 async def run_search(sandbox: str, query: SearchQuery, settings: dict[str, Any] | None = None) -> list[Any]:
-    async with HttpClient(TEST_SETTINGS, sandbox=sandbox, cache_dir=None) as http:
+    async with sandboxed_client(sandbox) as http:
         ctx = ProviderContext(http=http, settings=settings or {}, language="fr")
         return await OsmProvider().search(ctx, query)
 
@@ -243,8 +172,8 @@ async def test_search_sends_the_documented_request(loopback: Callable[..., Loopb
     server = loopback(lambda seen: json_answer(payload("nominatim_search_mixed.json")))
     candidates = await run_search(server.url, DUPONT)
     assert [c.listing_id for c in candidates] == ["node/4417650841", "node/1229843357"]
-    assert len(server.seen) == 1  # POIs on the first try: no fallback query
-    request = server.seen[0]
+    assert len(server.requests) == 1  # POIs on the first try: no fallback query
+    request = server.requests[0]
     assert (request.method, request.host, request.path, request.proto) == (
         "GET",
         "nominatim.openstreetmap.org",
@@ -270,7 +199,7 @@ async def test_domain_limit_and_position_come_from_settings_and_query(
     server = loopback(lambda seen: json_answer(payload("nominatim_search_mixed.json")))
     query = SearchQuery(name="Boulangerie Dupont", lat=48.86893, lon=2.33167)
     await run_search(server.url, query, {"domain": "nominatim.example.org", "limit": 3})
-    request = server.seen[0]
+    request = server.requests[0]
     assert request.host == "nominatim.example.org"
     assert request.params["limit"] == "3"
     assert request.params["q"] == "Boulangerie Dupont"
@@ -283,7 +212,7 @@ async def test_domain_limit_and_position_come_from_settings_and_query(
 async def test_falls_back_to_name_and_city_when_the_full_address_finds_no_poi(
     loopback: Callable[..., Loopback],
 ) -> None:
-    def answer(seen: Seen) -> Answer:
+    def answer(seen: Request) -> Reply:
         if "rue de la Paix" in seen.params["q"]:
             return json_answer(
                 [r for r in payload("nominatim_search_mixed.json") if r["category"] != "shop"][:1]
@@ -292,7 +221,7 @@ async def test_falls_back_to_name_and_city_when_the_full_address_finds_no_poi(
 
     server = loopback(answer)
     candidates = await run_search(server.url, DUPONT)
-    assert [request.params["q"] for request in server.seen] == [
+    assert [request.params["q"] for request in server.requests] == [
         "Boulangerie Dupont, 12 rue de la Paix, 75002 Paris",
         "Boulangerie Dupont, 75002 Paris",
     ]
@@ -302,7 +231,7 @@ async def test_falls_back_to_name_and_city_when_the_full_address_finds_no_poi(
 async def test_nothing_found_is_an_empty_list(loopback: Callable[..., Loopback]) -> None:
     server = loopback(lambda seen: json_answer(payload("nominatim_search_empty.json")))
     assert await run_search(server.url, DUPONT) == []
-    assert len(server.seen) == 2  # the full query, then name + city
+    assert len(server.requests) == 2  # the full query, then name + city
 
 
 @pytest.mark.parametrize(
@@ -318,7 +247,7 @@ async def test_nothing_found_is_an_empty_list(loopback: Callable[..., Loopback])
 async def test_http_failures_become_provider_errors(
     loopback: Callable[..., Loopback], status: int, body: bytes, reason: str
 ) -> None:
-    server = loopback(lambda seen: (status, {"Content-Type": "text/html"}, body))
+    server = loopback(lambda seen: Reply(status, body, {"Content-Type": "text/html"}))
     with pytest.raises(ProviderError) as raised:
         await run_search(server.url, DUPONT)
     assert raised.value.reason.split(":")[0] == reason

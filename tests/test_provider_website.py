@@ -6,19 +6,14 @@ by Host header and X-Forwarded-Proto, so one loopback port plays several sites, 
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from auditor.http import HttpClient, HttpSettings
 from auditor.models import Candidate
 from auditor.plugins import load_providers
 from providers.base import ProviderContext, ProviderError, ProviderSkipped, SearchQuery
@@ -32,6 +27,7 @@ from providers.website import (
     sitemaps_from_robots,
     social_links,
 )
+from tests.loopback import Loopback, Reply, Request, sandboxed_client
 
 PAYLOADS = Path(__file__).parent / "payloads"
 TODAY = date(2024, 7, 1)
@@ -321,14 +317,6 @@ def test_parsing_stays_fast_on_hostile_pages() -> None:
 # --- search over HTTP ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Seen:
-    host: str
-    path: str
-    proto: str
-
-
-Answer = tuple[int, dict[str, str], bytes]
 HTML = {"Content-Type": "text/html; charset=UTF-8"}
 
 ROBOTS = (
@@ -336,11 +324,11 @@ ROBOTS = (
 )
 
 
-def dupont_site(seen: Seen) -> Answer:
+def dupont_site(seen: Request) -> Reply:
     """boulangerie-dupont.fr: the bare domain and plain http both redirect to https://www."""
     canonical = f"https://www.boulangerie-dupont.fr{seen.path}"
     if seen.host == "boulangerie-dupont.fr" or seen.proto == "http":
-        return 301, {"Location": canonical}, b""
+        return Reply(301, b"", {"Location": canonical})
     files = {
         "/": (HTML | {"Last-Modified": "Tue, 14 May 2024 08:12:31 GMT"}, page("website_jsonld_graph.html")),
         "/robots.txt": ({"Content-Type": "text/plain"}, ROBOTS),
@@ -349,81 +337,40 @@ def dupont_site(seen: Seen) -> Answer:
     }
     if seen.path in files:
         headers, body = files[seen.path]
-        return 200, headers, body
-    return 404, HTML, b"<h1>Not found</h1>"
+        return Reply(200, body, headers)
+    return Reply(404, b"<h1>Not found</h1>", HTML)
 
 
-def fournil_site(seen: Seen) -> Answer:
+def fournil_site(seen: Request) -> Reply:
     """An http-only site with no robots.txt nor sitemap; its charset is only in a <meta>."""
     if seen.proto == "http" and seen.path == "/":
-        return 200, {"Content-Type": "text/html"}, page("website_page_text.html")
-    return 404, HTML, b"<h1>Not found</h1>"
+        return Reply(200, page("website_page_text.html"), {"Content-Type": "text/html"})
+    return Reply(404, b"<h1>Not found</h1>", HTML)
 
 
-def web(seen: Seen) -> Answer:
+def web(seen: Request) -> Reply:
     if seen.host.endswith("boulangerie-dupont.fr"):
         return dupont_site(seen)
     if seen.host == "www.fournil-de-lea.fr":
         return fournil_site(seen)
     if seen.host == "www.gone.fr":
-        return 404, HTML, b"<h1>Not found</h1>"
+        return Reply(404, b"<h1>Not found</h1>", HTML)
     if seen.host == "www.down.fr":
-        return 503, HTML, b"<h1>Service unavailable</h1>"
+        return Reply(503, b"<h1>Service unavailable</h1>", HTML)
     # The project's sandbox marks hosts it does not emulate this way; the client makes it unknown_host.
-    return 502, {"X-Sandbox": "unknown-host"}, b""
-
-
-class Loopback:
-    """A threaded stdlib HTTP server on 127.0.0.1 that records what it is asked and lets `web` answer."""
-
-    def __init__(self) -> None:
-        self.seen: list[Seen] = []
-        loopback = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                seen = Seen(
-                    host=self.headers.get("Host", ""),
-                    path=urlsplit(self.path).path,
-                    proto=self.headers.get("X-Forwarded-Proto", ""),
-                )
-                loopback.seen.append(seen)
-                status, headers, body = web(seen)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+    return Reply(502, b"", {"X-Sandbox": "unknown-host"})
 
 
 @pytest.fixture
 def loopback() -> Iterator[Loopback]:
-    server = Loopback()
-    yield server
-    server.close()
-
-
-TEST_SETTINGS = HttpSettings(max_retries=0, connect_timeout=2.0, read_timeout=5.0)
+    with Loopback(web) as server:
+        yield server
 
 
 async def run_search(
     loopback: Loopback, query: SearchQuery, settings: dict[str, Any] | None = None
 ) -> Candidate:
-    async with HttpClient(TEST_SETTINGS, sandbox=loopback.url, cache_dir=None) as http:
+    async with sandboxed_client(loopback.url) as http:
         ctx = ProviderContext(http=http, settings=settings or {}, language="fr")
         candidates = await WebsiteProvider().search(ctx, query)
     assert len(candidates) == 1
@@ -459,7 +406,7 @@ async def test_search_reads_the_site_and_its_upkeep(loopback: Loopback) -> None:
         "sitemap_lastmod": "2024-06-18",
         "copyright_year": 2024,
     }
-    asked = {(seen.proto, seen.host, seen.path) for seen in loopback.seen}
+    asked = {(seen.proto, seen.host, seen.path) for seen in loopback.requests}
     assert asked == {
         ("https", "boulangerie-dupont.fr", "/"),  # no scheme given: https first
         ("https", "www.boulangerie-dupont.fr", "/"),
@@ -483,7 +430,9 @@ async def test_max_pages_bounds_the_documents_fetched(
 ) -> None:
     query = SearchQuery(name="Boulangerie Dupont", website="https://www.boulangerie-dupont.fr/")
     candidate = await run_search(loopback, query, {"max_pages": max_pages})
-    fetched = [s.path for s in loopback.seen if s.proto == "https" and s.host == "www.boulangerie-dupont.fr"]
+    fetched = [
+        s.path for s in loopback.requests if s.proto == "https" and s.host == "www.boulangerie-dupont.fr"
+    ]
     assert sorted(fetched) == sorted(documents)
     expected_lastmod = {1: None, 2: "2024-05-03", 3: "2024-06-18"}[max_pages]
     assert candidate.extra["site"]["sitemap_lastmod"] == expected_lastmod
@@ -498,7 +447,7 @@ async def test_an_http_only_site(loopback: Loopback) -> None:
     assert site["sitemap_url"] is None and site["sitemap_lastmod"] is None  # robots.txt and sitemap 404
     assert site["viewport"] is False
     assert site["copyright_year"] == 2019
-    assert all(seen.proto == "http" for seen in loopback.seen)  # nothing tried on https
+    assert all(seen.proto == "http" for seen in loopback.requests)  # nothing tried on https
     assert candidate.extra["source"] == "page-text"
     assert candidate.name == "Le Fournil de Léa"
     assert candidate.phone == "04 78 00 00 00"  # region from the .fr domain
@@ -526,14 +475,14 @@ async def test_a_private_address_is_refused_before_any_request(loopback: Loopbac
     with pytest.raises(ProviderError) as raised:
         await run_search(loopback, SearchQuery(name="X", website="http://127.0.0.1:8080/admin"))
     assert raised.value.reason.startswith("refused_address")
-    assert loopback.seen == []
+    assert loopback.requests == []
 
 
 async def test_no_website_is_skipped(loopback: Loopback) -> None:
     with pytest.raises(ProviderSkipped) as raised:
         await run_search(loopback, SearchQuery(name="Boulangerie Dupont"))
     assert raised.value.reason == "no website given"
-    assert loopback.seen == []
+    assert loopback.requests == []
 
 
 def test_registered_through_the_entry_point_like_a_third_party_plugin(

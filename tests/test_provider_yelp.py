@@ -7,10 +7,7 @@ server that plays api.yelp.com, so the requests Yelp would receive are checked a
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +16,7 @@ import pluggy
 import pytest
 
 from auditor import hookspecs
-from auditor.http import HttpClient, HttpSettings
+from auditor.http import HttpClient
 from auditor.models import Candidate
 from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
 from providers.yelp import (
@@ -31,12 +28,13 @@ from providers.yelp import (
     is_unit,
     merge_details,
     parse_search_response,
-    split_street_line,
     strip_tracking,
     yelp_locale,
 )
+from tests.loopback import FakeApi, Reply, sandboxed_client
 
 PAYLOADS = Path(__file__).parent / "payloads"
+NOT_FOUND = Reply(404, b'{"error": {"code": "NOT_FOUND", "description": "-"}}')
 KEY = "yelp-test-key-Zx81qP0mN3vB7cD2eF5gH9jK4lM6"
 CLOSED: tuple[tuple[int, int], ...] = ()
 UNCLAIMED_ID = "V7bQm3xJ0oYw4sK1nHf2Zg"
@@ -145,20 +143,6 @@ def test_an_answer_of_the_wrong_shape_is_bad_response(body: Any) -> None:
     with pytest.raises(ProviderError) as caught:
         parse_search_response(body)
     assert caught.value.reason.startswith("bad_response:")
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("20 Rue Jean-Pierre Timbaud", ("20", "Rue Jean-Pierre Timbaud")),
-        ("12 bis rue de la Paix", ("12 bis", "rue de la Paix")),
-        ("224 Harris St", ("224", "Harris St")),
-        ("Hauptstraße 5a", ("5a", "Hauptstraße")),
-        ("Place du Marché", (None, "Place du Marché")),
-    ],
-)
-def test_street_line_splits_into_number_and_street(line: str, expected: tuple[str | None, str]) -> None:
-    assert split_street_line(line) == expected
 
 
 @pytest.mark.parametrize(
@@ -289,73 +273,15 @@ def test_module_registers_its_provider_through_the_plugin_hook() -> None:
 # -- over HTTP -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    headers: dict[str, str]  # lower-case names
-    body: bytes
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/json"})
-
-
-class FakeApi:
-    """A loopback HTTP server standing in for one API: answers by path and records each request."""
-
-    def __init__(self) -> None:
-        self.replies: dict[str, Reply] = {}
-        self.requests: list[Recorded] = []
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                api.requests.append(Recorded(self.command, self.path, headers, self.rfile.read(length)))
-                path = self.path.split("?", 1)[0]
-                reply = api.replies.get(
-                    path, Reply(404, b'{"error": {"code": "NOT_FOUND", "description": "-"}}')
-                )
-                self.send_response(reply.status)
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # keep pytest output clean
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        # A short poll interval: shutdown() waits for the loop to notice, 0.5 s per test by default.
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
-
-    def reply_with_file(
-        self, path: str, name: str, status: int = 200, headers: dict[str, str] | None = None
-    ) -> None:
-        all_headers = {"Content-Type": "application/json", **(headers or {})}
-        self.replies[path] = Reply(status, (PAYLOADS / name).read_bytes(), all_headers)
-
-
 @pytest.fixture
 def api() -> Iterator[FakeApi]:
-    fake = FakeApi()
-    fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with FakeApi(NOT_FOUND, PAYLOADS) as fake:
+        yield fake
 
 
 @pytest.fixture
 async def http(api: FakeApi) -> AsyncIterator[HttpClient]:
-    # No retries: an error answer is mapped at once, and the test stays fast.
-    async with HttpClient(HttpSettings(max_retries=0), sandbox=api.url, cache_dir=None) as client:
+    async with sandboxed_client(api.url) as client:
         yield client
 
 
@@ -381,7 +307,7 @@ async def test_search_sends_the_real_request_and_reads_the_remaining_quota(
     ]
     assert all(c.extra["rate_limit_remaining"] == 287 for c in candidates)
     [sent] = api.requests
-    url = urlsplit(sent.path)
+    url = urlsplit(sent.target)
     assert (sent.method, url.path) == ("GET", SEARCH_PATH)
     assert sent.headers["host"] == "api.yelp.com"
     assert sent.headers["x-forwarded-proto"] == "https"
@@ -404,7 +330,7 @@ async def test_enrich_fetches_details_for_hours(api: FakeApi, http: HttpClient) 
     assert enriched.hours is not None and enriched.hours[4] == ((1140, 1440),)
     assert enriched.extra["claimed"] is False
     [sent] = api.requests
-    url = urlsplit(sent.path)
+    url = urlsplit(sent.target)
     assert url.path == DETAILS_PATH
     assert parse_qs(url.query) == {"locale": ["fr_FR"]}
     assert sent.headers["authorization"] == f"Bearer {KEY}"

@@ -378,6 +378,25 @@ def _is_unit(text: str) -> bool:
     return bool(_UNIT_WHOLE.fullmatch(text))
 
 
+# A listing API's street field ("address1" on Yelp, "address" on Foursquare) holds one street line and no
+# country to go by, so the number is taken wherever it stands, first or last.
+_LISTING_NUMBER_FIRST = re.compile(
+    r"^(\d+(?:[-/]\d+)?\s?(?:[a-z]\b|bis\b|ter\b|quater\b)?)[,\s]+(.+)$", re.IGNORECASE
+)
+_LISTING_NUMBER_LAST = re.compile(r"^(.+?)[,\s]+(\d+(?:[-/]\d+)?\s?[a-z]?)$", re.IGNORECASE)
+
+
+def split_street_line(line: str) -> tuple[str | None, str]:
+    """(house number, street) from one street line, number first ("12 bis Rue X") or last ("Hauptstr. 5")."""
+    leading = _LISTING_NUMBER_FIRST.match(line)
+    if leading:
+        return leading.group(1).strip(), leading.group(2).strip()
+    trailing = _LISTING_NUMBER_LAST.match(line)
+    if trailing:
+        return trailing.group(2).strip(), trailing.group(1).strip()
+    return None, line
+
+
 def _looks_like_street(text: str) -> bool:
     return bool(
         re.match(r"^\d", text.strip())
