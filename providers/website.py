@@ -35,7 +35,7 @@ from auditor.normalise.hours import hhmm_to_minutes, parse_opening_hours_list, w
 from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
 from providers.payload import error_from_fetch
 
-DEFAULT_MAX_PAGES = 3
+DEFAULT_MAX_PAGES = 4  # home page, robots.txt, /sitemap.xml, a sitemap robots.txt declares elsewhere
 # html.parser is linear but slow (~1 s per MB); a home page worth auditing is far below this.
 MAX_HTML_BYTES = 2_000_000
 MAX_TEXT_CHARS = 200_000
@@ -776,6 +776,11 @@ def country_from_host(url: str) -> str | None:
     return TLD_COUNTRIES.get(host.rsplit(".", 1)[-1])
 
 
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def with_scheme(website: str) -> tuple[str, bool]:
     """(URL, scheme_was_given): owners often write "boulangerie.fr"."""
     website = website.strip()
@@ -843,21 +848,39 @@ class WebsiteProvider(Provider):
         if not query.website:
             raise ProviderSkipped("no website given")
         max_pages = max(1, int(ctx.settings.get("max_pages", DEFAULT_MAX_PAGES)))
-        home, scheme_given = await self.fetch_home(ctx, query.website)
-        final = urlsplit(home.url)
-        origin = f"{final.scheme}://{final.netloc}"
+        # Round trips are what an audit waits on: robots.txt, the sitemap and the http→https probe are
+        # asked of the given origin at the same time as the home page. Most sites answer from the origin
+        # they are given; only when the home page redirects to another origin are they asked again there.
+        given_origin = origin_of(with_scheme(query.website)[0])
+        home_task = asyncio.create_task(self.fetch_home(ctx, query.website))
+        early_sitemap = asyncio.create_task(self.fetch_sitemap(ctx, given_origin, extra_pages=max_pages - 1))
+        early_probe = asyncio.create_task(self.probe_http_upgrade(ctx, urlsplit(given_origin).netloc))
+        try:
+            home, scheme_given = await home_task
+        except BaseException:
+            early_sitemap.cancel()
+            early_probe.cancel()
+            raise
+        origin = origin_of(home.url)
+        if origin != given_origin:
+            early_sitemap.cancel()
+            early_probe.cancel()
+            sitemap_task = asyncio.create_task(self.fetch_sitemap(ctx, origin, extra_pages=max_pages - 1))
+            probe_task = asyncio.create_task(self.probe_http_upgrade(ctx, urlsplit(origin).netloc))
+        else:
+            sitemap_task, probe_task = early_sitemap, early_probe
         country = country_hint(query, home.url)
         # Parsing a large page takes a CPU second: in a thread, it overlaps the other fetches and does not
         # stall the event loop that every other provider's requests run on.
         redirect_check, sitemap, facts = await asyncio.gather(
-            self.check_http_redirect(ctx, query.website, home, scheme_given),
-            self.fetch_sitemap(ctx, origin, extra_pages=max_pages - 1),
+            self.check_http_redirect(query.website, home, scheme_given, probe_task),
+            sitemap_task,
             asyncio.to_thread(parse_home_page, decode(home), home.url, region=country, country=country),
         )
         signals = SiteSignals(
             final_url=home.url,
             status=home.status,
-            https=final.scheme == "https",
+            https=home.url.startswith("https://"),
             http_redirects_to_https=redirect_check,
             viewport=facts.viewport,
             has_json_ld=facts.has_json_ld,
@@ -886,18 +909,23 @@ class WebsiteProvider(Provider):
         return response, scheme_given
 
     async def check_http_redirect(
-        self, ctx: ProviderContext, website: str, home: HttpResponse, scheme_given: bool
+        self, website: str, home: HttpResponse, scheme_given: bool, probe: asyncio.Task[bool | None]
     ) -> bool | None:
-        """Does the plain-http address lead to the https site? Only asked when the answer is not known yet.
+        """Does plain http lead to the https site? The probe answers unless it is known already."""
+        if not home.url.startswith("https://") or (
+            scheme_given and website.strip().lower().startswith("http://")
+        ):
+            probe.cancel()
+            # An http-only site cannot upgrade; a fetch that started on http and ended on https just did.
+            return home.url.startswith("https://")
+        return await probe
 
-        Redirects are followed by hand, without fetching the https page again: the first https Location
-        answers the question. The probe reads no page, so it does not count against `max_pages`.
+    async def probe_http_upgrade(self, ctx: ProviderContext, netloc: str) -> bool | None:
+        """Follow http://netloc/ by hand until the first https Location, without fetching the https page.
+
+        The probe reads no page, so it does not count against `max_pages`.
         """
-        if not home.url.startswith("https://"):
-            return False
-        if scheme_given and website.strip().lower().startswith("http://"):
-            return True  # the home fetch itself started on http and ended on https
-        url = f"http://{urlsplit(home.url).netloc}/"
+        url = f"http://{netloc}/"
         for _ in range(MAX_PROBE_HOPS):
             try:
                 hop = await ctx.http.get(
@@ -914,15 +942,23 @@ class WebsiteProvider(Provider):
         return None
 
     async def fetch_sitemap(self, ctx: ProviderContext, origin: str, extra_pages: int) -> HttpResponse | None:
-        """robots.txt (for a declared sitemap), then the sitemap, within what is left of the page budget."""
+        """The sitemap within what is left of the page budget: robots.txt and /sitemap.xml together, then
+        the sitemap robots.txt declares elsewhere, when the budget allows (one more round trip)."""
         if extra_pages <= 0:
             return None
-        declared: list[str] = []
-        if extra_pages >= 2:
-            robots = await self.fetch_optional(ctx, f"{origin}/robots.txt")
-            if robots is not None:
-                declared = [url for url in sitemaps_from_robots(robots.text) if not url.endswith(".gz")]
-        return await self.fetch_optional(ctx, declared[0] if declared else f"{origin}/sitemap.xml")
+        if extra_pages == 1:
+            return await self.fetch_optional(ctx, f"{origin}/sitemap.xml")
+        robots, default = await asyncio.gather(
+            self.fetch_optional(ctx, f"{origin}/robots.txt"),
+            self.fetch_optional(ctx, f"{origin}/sitemap.xml"),
+        )
+        declared = (
+            [url for url in sitemaps_from_robots(robots.text) if not url.endswith(".gz")] if robots else []
+        )
+        # The sitemap robots.txt names is the site's own word; /sitemap.xml may be a stale leftover.
+        if not declared or declared[0] == f"{origin}/sitemap.xml" or extra_pages < 3:
+            return default
+        return await self.fetch_optional(ctx, declared[0]) or default
 
     async def fetch_optional(self, ctx: ProviderContext, url: str) -> HttpResponse | None:
         """A file the site may well not have: absence, errors and refusals just mean no signal."""
