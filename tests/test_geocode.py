@@ -365,13 +365,14 @@ async def test_unknown_geocoder_name_is_a_configuration_error(geoserver: Geocode
 async def test_our_per_host_rate_limit_applies_to_geocoding(geoserver: GeocoderServer) -> None:
     geoserver.answer = serve_by_service(json_answer(NOMINATIM_BAKERY), json_answer({}))
     limited = HttpSettings(
-        user_agent=USER_AGENT, max_retries=0, hosts={"nominatim.openstreetmap.org": HostLimit(rate=4.0)}
+        user_agent=USER_AGENT, max_retries=0, hosts={"nominatim.openstreetmap.org": HostLimit(rate=2.0)}
     )
     async with HttpClient(limited, sandbox=geoserver.url) as http:
         for query in ("first", "second"):
             await geocode_address(http, GeocoderSettings(), query, "FR", USER_AGENT)
     first, second = geoserver.asked
-    assert second.at - first.at >= 0.2
+    # 2 req/s spaces sends 0.5 s apart; arrivals are timed at the server, so allow for connection jitter.
+    assert second.at - first.at >= 0.4
 
 
 @pytest.mark.parametrize(
