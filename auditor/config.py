@@ -228,6 +228,7 @@ def load_settings(
         default_host_concurrency=reader.integer("http", "default_host_concurrency", 4, 1),
         max_body_bytes=reader.integer("http", "max_body_bytes", 5_000_000, 1024),
         max_redirects=reader.integer("http", "max_redirects", 5),
+        ca_file=reader.string("http", "ca_file", "") or None,
         hosts=_host_limits(reader),
     )
     del http_table

@@ -175,3 +175,38 @@ class AuditReport:
     tool_version: str
     site: dict[str, Any] | None = None  # website signals (https, viewport, freshness, social links)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+HandleStatus = Literal["owned", "taken", "available", "unknown"]
+DomainStatus = Literal["registered", "available", "unknown"]
+
+
+@dataclass(frozen=True)
+class HandleResult:
+    """Who holds one handle on one platform, and how we know.
+
+    `reason` says why for `unknown` (blocked, rate_limited, server_error, timeout, login_wall,
+    invalid_handle, unreachable, unrecognised); `evidence` names the signal seen: the absence signal for
+    `available`, the presence signal for `taken`, the link back for `owned`.
+    """
+
+    platform: str
+    handle: str
+    status: HandleStatus
+    reason: str | None = None
+    url: str | None = None
+    evidence: str | None = None
+    declared: bool = False  # the business listed this handle itself
+    links: tuple[str, ...] = ()  # outbound links the profile shows (for ownership)
+
+
+@dataclass(frozen=True)
+class DomainResult:
+    domain: str
+    status: DomainStatus
+    reason: str | None = None
+    registrar: str | None = None
+    expires: str | None = None  # ISO date
+    registered: str | None = None  # ISO date
+    business_site: bool = False  # the business's website is on this domain
+    rdap_url: str | None = None

@@ -12,6 +12,7 @@ import logging
 import socket
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -516,6 +517,34 @@ async def test_gzip_body_within_the_cap_is_decoded(server: LoopbackServer) -> No
     async with HttpClient(FAST) as http:
         response = await http.get(f"{server.url}/")
     assert response.content == page
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("deflate", zlib.compress),  # zlib-wrapped, as RFC 9110 says
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send it
+        ("x-gzip", gzip.compress),
+    ],
+)
+async def test_deflate_forms_are_decoded(
+    server: LoopbackServer, encoding: str, compress: Callable[[bytes], bytes]
+) -> None:
+    page = "Boulangerie Dupont — ouvert du lundi au samedi".encode() * 50
+    server.route("/", Reply(200, {"Content-Encoding": encoding}, compress(page)))
+    async with HttpClient(FAST) as http:
+        response = await http.get(f"{server.url}/")
+    assert response.content == page
+    assert "content-encoding" not in response.headers  # the body is no longer encoded
+
+
+async def test_an_encoding_we_did_not_ask_for_is_a_bad_response(server: LoopbackServer) -> None:
+    server.route("/", Reply(200, {"Content-Encoding": "br"}, b"\x1b\x00\x00"))
+    async with HttpClient(FAST) as http:
+        with pytest.raises(FetchError) as caught:
+            await http.get(f"{server.url}/")
+    assert caught.value.reason == "bad_response"
+    assert server.seen[-1].headers.get("accept-encoding") == "gzip, deflate"
 
 
 # -- redirects ------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from auditor.sandbox import ban, foursquare, google_places, nominatim, websites, yelp
+from auditor.sandbox import ban, foursquare, google_places, nominatim, platforms, rdap, websites, yelp
 from auditor.sandbox.emulation import (
     OPEN_TRANSPORTS,
     Emulation,
@@ -179,6 +179,8 @@ class SandboxApp:
             yelp.emulation(world),
             foursquare.emulation(world),
             websites.emulation(world),
+            platforms.emulation(world),
+            rdap.emulation(world),
         ]
         self.by_host = {host: emu for emu in self.emulations for host in emu.hosts}
 
