@@ -9,111 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from io import StringIO
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 import click
 from click_default_group import DefaultGroup
 
 from auditor import __version__
-from auditor.business import (
-    InputError,
-    business_from_mapping,
-    load_business_file,
-    looks_like_business_file,
-    validate_business,
+from auditor.cli_common import (
+    EXIT_ALL_FAILED,
+    EXIT_FAIL_UNDER,
+    FORMATS,
+    business_from,
+    fail,
+    merge_shared,
+    settings_from,
+    setup_logging,
+    shared_options,
+    write_atomically,
 )
-from auditor.config import ConfigError, Settings, load_settings
 from auditor.engine import every_provider_failed, run_audit
-from auditor.models import AuditReport, Business
+from auditor.models import AuditReport
 from auditor.plugins import PluginError, default_providers
-from auditor.redact import install_redacting_filter, redact
-
-EXIT_FAIL_UNDER = 1
-EXIT_BAD_INPUT = 2
-EXIT_ALL_FAILED = 3
-FORMATS = ("terminal", "json")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    click.echo(f"audit: error: {redact(message)}", err=True)
-    sys.exit(code)
-
-
-def shared_options(func: F) -> F:
-    """Options accepted both before the business name (group) and after it (command)."""
-    func = click.option(
-        "--sandbox", metavar="URL", help="Send every request to this sandbox (or $SOLOMO_SANDBOX)."
-    )(func)
-    func = click.option(
-        "--config",
-        "config_file",
-        type=click.Path(path_type=Path),
-        metavar="FILE",
-        help="Config file (default: <config dir>/config.toml or $SOLOMO_CONFIG).",
-    )(func)
-    func = click.option(
-        "--no-cache", is_flag=True, default=None, help="Neither read nor write the HTTP cache."
-    )(func)
-    func = click.option(
-        "-v", "--verbose", is_flag=True, default=None, help="Log HTTP traffic to stderr (keys redacted)."
-    )(func)
-    return func
-
-
-def _merge_shared(ctx: click.Context, **given: Any) -> dict[str, Any]:
-    parent = ctx.find_root().params
-    return {
-        key: given.get(key) if given.get(key) is not None else parent.get(key)
-        for key in ("sandbox", "config_file", "no_cache", "verbose")
-    }
-
-
-def _setup_logging(verbose: bool | None) -> None:
-    if verbose:
-        logging.basicConfig(
-            level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
-        )
-        for noisy in ("hpack", "httpcore", "asyncio", "anysqlite", "hishel"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
-    install_redacting_filter()
-
-
-def _settings(shared: dict[str, Any], geocoder: str | None = None) -> Settings:
-    try:
-        return load_settings(
-            shared["config_file"],
-            sandbox=shared["sandbox"],
-            no_cache=bool(shared["no_cache"]),
-            geocoder=geocoder,
-        )
-    except ConfigError as exc:
-        fail(str(exc))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a crash or a full disk never leaves half a report."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def _provider_ids(value: str | None, known: Sequence[str], option: str) -> set[str] | None:
@@ -198,10 +118,10 @@ def check(
     **shared_given: Any,
 ) -> None:
     """Audit one business: TARGET is its name or a business TOML file."""
-    shared = _merge_shared(ctx, **shared_given)
-    _setup_logging(shared["verbose"])
-    settings = _settings(shared, geocoder)
-    business = _business(
+    shared = merge_shared(ctx, **shared_given)
+    setup_logging(shared["verbose"])
+    settings = settings_from(shared, geocoder)
+    business = business_from(
         target,
         address=address,
         phone=phone,
@@ -238,31 +158,6 @@ def check(
         sys.exit(EXIT_FAIL_UNDER)
 
 
-def _business(
-    target: str, *, default_country: str | None, aliases: tuple[str, ...], **options: str | None
-) -> Business:
-    given = {key: value for key, value in options.items() if value is not None}
-    try:
-        if looks_like_business_file(target):
-            path = Path(target)
-            business = load_business_file(path)
-            if given or aliases:
-                merged = {**business.as_dict(), **given}
-                if aliases:
-                    merged["aliases"] = [*business.aliases, *aliases]
-                business = business_from_mapping(merged, str(path))
-            source = str(path)
-        else:
-            business = business_from_mapping({"name": target, **given, "aliases": list(aliases)})
-            source = None
-        if business.website and not business.website.startswith(("http://", "https://")):
-            business = replace(business, website=f"https://{business.website}")
-        validate_business(business, source, default_country)
-    except InputError as exc:
-        fail(str(exc))
-    return business
-
-
 @cli.command("providers")
 @click.option(
     "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True
@@ -271,8 +166,8 @@ def _business(
 @click.pass_context
 def providers_command(ctx: click.Context, /, fmt: str, **shared_given: Any) -> None:
     """List providers: which exist, which are enabled, which need a key (and whether it is set)."""
-    shared = _merge_shared(ctx, **shared_given)
-    settings = _settings(shared)
+    shared = merge_shared(ctx, **shared_given)
+    settings = settings_from(shared)
     try:
         providers = default_providers()
     except PluginError as exc:
@@ -339,3 +234,12 @@ def sandbox_command(host: str, port: int, latency_ms: int) -> None:
 
 def main() -> None:
     cli(prog_name="audit")
+
+
+def _register_subcommands() -> None:
+    from auditor import cli_brand
+
+    cli_brand.register(cli)
+
+
+_register_subcommands()

@@ -14,33 +14,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from auditor import __version__
+from auditor.domains import DomainSettings, domain_settings
 from auditor.geocode import GeocoderSettings
 from auditor.http import HostLimit, HttpSettings
+from auditor.paths import APP_NAME, config_dir, data_dir, shipped_config_dir
 from auditor.redact import register_secret
 
-APP_NAME = "solomo-auditor"
+__all__ = [
+    "APP_NAME",
+    "ConfigError",
+    "Settings",
+    "config_dir",
+    "data_dir",
+    "load_settings",
+    "shipped_config_dir",
+]
 
 
 class ConfigError(Exception):
     """A config file or value that cannot be used; the message names the file and key."""
-
-
-def shipped_config_dir() -> Path:
-    """The packaged `config/` folder: inside the wheel, or the repo's own folder in a checkout."""
-    package_dir = Path(__file__).resolve().parent
-    wheel_copy = package_dir / "_shipped_config"
-    return wheel_copy if wheel_copy.is_dir() else package_dir.parent / "config"
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("SOLOMO_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME))
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("SOLOMO_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
 
 
 def key_env_name(provider_id: str) -> str:
@@ -59,9 +52,17 @@ class ScoreSettings:
     w_presence: float = 0.4
     w_consistency: float = 0.4
     w_completeness: float = 0.2
+    w_brand: float = 0.15
     field_weights: Mapping[str, float] = field(default_factory=dict)
     verdict_credit: Mapping[str, float] = field(default_factory=dict)
     provider_weights: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HandlesSettings:
+    candidates_in_audit: int = 1  # name forms per platform in the full audit (declared handles always)
+    max_in_flight: int = 256  # probes in flight during a handle scan
+    timeout: float = 10.0  # seconds per probe
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Settings:
     sandbox: str | None
     data_dir: Path
     source_files: tuple[Path, ...]
+    handles: HandlesSettings = field(default_factory=HandlesSettings)
+    domains: DomainSettings = field(default_factory=DomainSettings)
 
     def provider_settings(self, provider_id: str) -> Mapping[str, Any]:
         providers = self.raw.get("providers", {})
@@ -249,6 +252,7 @@ def load_settings(
         w_presence=reader.number("score", "w_presence", 0.4),
         w_consistency=reader.number("score", "w_consistency", 0.4),
         w_completeness=reader.number("score", "w_completeness", 0.2),
+        w_brand=reader.number("score", "w_brand", 0.15),
         field_weights=reader.weights("score", "field_weights"),
         verdict_credit=reader.weights("score", "verdict_credit"),
         provider_weights=reader.weights("score", "provider_weights"),
@@ -261,6 +265,15 @@ def load_settings(
     sandbox_url = sandbox or os.environ.get("SOLOMO_SANDBOX") or None
     if sandbox_url is not None and not sandbox_url.startswith(("http://", "https://")):
         raise ConfigError(f"sandbox URL must start with http:// or https://, not {sandbox_url!r}")
+    handles = HandlesSettings(
+        candidates_in_audit=reader.integer("handles", "candidates_in_audit", 1),
+        max_in_flight=reader.integer("handles", "max_in_flight", 256, 1),
+        timeout=reader.number("handles", "timeout", 10.0, 0.1),
+    )
+    try:
+        domains = domain_settings(reader.table("domains"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
         raw=raw,
         http=http,
@@ -276,4 +289,6 @@ def load_settings(
         sandbox=sandbox_url.rstrip("/") if sandbox_url else None,
         data_dir=data_dir(),
         source_files=tuple(sources),
+        handles=handles,
+        domains=domains,
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -17,3 +17,12 @@ hookimpl = pluggy.HookimplMarker("solomo_auditor")
 @hookspec
 def register_providers(register: Callable[[Provider], None]) -> None:
     """Call `register(provider)` for each provider this plugin brings."""
+
+
+@hookspec
+def register_platforms(register: Callable[[Mapping[str, Any]], None]) -> None:
+    """Call `register(definition)` for each handle platform this plugin brings.
+
+    A definition is one entry of the platforms data file (see config/platforms.schema.json); it is
+    validated against the same schema as the shipped ones.
+    """

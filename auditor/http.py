@@ -449,12 +449,15 @@ class HttpClient:
         untrusted: bool = False,
         follow_redirects: bool = True,
         max_bytes: int | None = None,
+        retries: int | None = None,
+        timeout: float | None = None,
     ) -> HttpResponse:
         """Send one request and return its final response (after redirects and retries).
 
         `cache_vary` names the request headers whose values enter the cache key (a language header, say);
         `untrusted` marks a URL that came from a business or a web page, which must not reach a private
-        address; `max_bytes` overrides settings.max_body_bytes for this call.
+        address; `max_bytes`, `retries` and `timeout` (connect and read, seconds) override the settings
+        for this call (a handle probe reports a hung platform as `unknown` rather than retrying it).
         """
         method = method.upper()
         target = _parse_target(url, params)
@@ -478,6 +481,10 @@ class HttpClient:
                 untrusted=untrusted,
                 follow_redirects=follow_redirects,
                 max_bytes=self.settings.max_body_bytes if max_bytes is None else max_bytes,
+                retries=self.settings.max_retries if retries is None else max(0, retries),
+                timeouts=self._timeouts
+                if timeout is None
+                else {"connect": timeout, "read": timeout, "write": timeout, "pool": None},
             )
         except FetchError as error:
             logger.debug(
@@ -493,13 +500,22 @@ class HttpClient:
     # -- redirects ------------------------------------------------------------------------------------
 
     async def _follow(
-        self, hop: _Hop, *, untrusted: bool, follow_redirects: bool, max_bytes: int
+        self,
+        hop: _Hop,
+        *,
+        untrusted: bool,
+        follow_redirects: bool,
+        max_bytes: int,
+        retries: int,
+        timeouts: Mapping[str, float | None],
     ) -> HttpResponse:
         redirected_from: list[str] = []
         while True:
             if untrusted and not self._allow_private:
                 await self._refuse_private_target(hop.url)
-            response = await self._send_with_retries(hop, max_bytes, skip_redirect_body=follow_redirects)
+            response = await self._send_with_retries(
+                hop, max_bytes, skip_redirect_body=follow_redirects, retries=retries, timeouts=timeouts
+            )
             location = response.headers.get("location")
             if not follow_redirects or response.status not in REDIRECT_STATUSES or not location:
                 return replace(response, redirects=tuple(redirected_from))
@@ -513,16 +529,24 @@ class HttpClient:
     # -- one hop with retries -------------------------------------------------------------------------
 
     async def _send_with_retries(
-        self, hop: _Hop, max_bytes: int, *, skip_redirect_body: bool
+        self,
+        hop: _Hop,
+        max_bytes: int,
+        *,
+        skip_redirect_body: bool,
+        retries: int,
+        timeouts: Mapping[str, float | None],
     ) -> HttpResponse:
+        if retries == 0:
+            return await self._attempt(hop, max_bytes, skip_redirect_body, timeouts)
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_retries + 1),
+            stop=stop_after_attempt(retries + 1),
             wait=self._wait_before_retry,
             retry=self._should_retry,
             before_sleep=self._log_retry,
             retry_error_callback=_last_outcome,
         )
-        response: HttpResponse = await retrying(self._attempt, hop, max_bytes, skip_redirect_body)
+        response: HttpResponse = await retrying(self._attempt, hop, max_bytes, skip_redirect_body, timeouts)
         return response
 
     def _should_retry(self, state: RetryCallState) -> bool:
@@ -554,7 +578,9 @@ class HttpClient:
         sleep = state.next_action.sleep if state.next_action is not None else 0.0
         logger.debug("retrying after %s in %.2fs (attempt %d)", why, sleep, state.attempt_number + 1)
 
-    async def _attempt(self, hop: _Hop, max_bytes: int, skip_redirect_body: bool) -> HttpResponse:
+    async def _attempt(
+        self, hop: _Hop, max_bytes: int, skip_redirect_body: bool, timeouts: Mapping[str, float | None]
+    ) -> HttpResponse:
         # Host slot first, then the rate limiter, then the global bound: a request waiting for its host's
         # turn must not hold a global slot that a request to another host could use.
         slot = self._host_slot(hop.url.host)
@@ -562,16 +588,20 @@ class HttpClient:
             if slot.limiter is not None:
                 await slot.limiter.acquire()
             async with self._in_flight:
-                return await self._exchange(hop, max_bytes, skip_redirect_body)
+                return await self._exchange(hop, max_bytes, skip_redirect_body, timeouts)
 
-    async def _exchange(self, hop: _Hop, max_bytes: int, skip_redirect_body: bool) -> HttpResponse:
+    async def _exchange(
+        self, hop: _Hop, max_bytes: int, skip_redirect_body: bool, timeouts: Mapping[str, float | None]
+    ) -> HttpResponse:
         connections = self._ensure_client()
+        given = {name.lower() for name in hop.headers}
+        # A caller's header replaces the default of the same name (an API's own Accept, say).
         headers = [
-            *self._default_headers,
+            *(pair for pair in self._default_headers if pair[0].decode("ascii").lower() not in given),
             *((k.encode("latin-1"), v.encode("latin-1")) for k, v in hop.headers.items()),
         ]
         try:
-            response = await connections.send(hop.method, hop.url, headers, hop.body, self._timeouts)
+            response = await connections.send(hop.method, hop.url, headers, hop.body, timeouts)
         except httpcore.TimeoutException as error:  # before its parent classes below
             raise _fetch_error_from(error, hop.url) from None
         except (

@@ -137,6 +137,7 @@ class Score:
     presence: int
     consistency: int
     completeness: int
+    brand: int | None = None  # None when no handle or domain could be judged
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ class AuditReport:
     tool_version: str
     site: dict[str, Any] | None = None  # website signals (https, viewport, freshness, social links)
     timings: dict[str, float] = field(default_factory=dict)
+    handles: list[HandleResult] = field(default_factory=list)
+    domains: list[DomainResult] = field(default_factory=list)
 
 
 HandleStatus = Literal["owned", "taken", "available", "unknown"]
@@ -210,3 +213,4 @@ class DomainResult:
     registered: str | None = None  # ISO date
     business_site: bool = False  # the business's website is on this domain
     rdap_url: str | None = None
+    registrar_url: str | None = None  # the registrar's own site, when the record links it (renewals)

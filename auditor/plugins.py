@@ -8,10 +8,11 @@ point group and the `register_providers` hook, so the built-ins prove the interf
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib.metadata import entry_points
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -60,6 +61,13 @@ def load_providers(extra_plugins: tuple[ModuleType | object, ...] = ()) -> dict[
         found[provider_id] = provider
 
     _plugin_manager(extra_plugins).hook.register_providers(register=register)
+    return found
+
+
+def load_platform_definitions(extra_plugins: tuple[ModuleType | object, ...] = ()) -> list[Mapping[str, Any]]:
+    """Handle-platform definitions that plugins register (validated later, with the shipped ones)."""
+    found: list[Mapping[str, Any]] = []
+    _plugin_manager(extra_plugins).hook.register_platforms(register=found.append)
     return found
 
 

@@ -3,7 +3,9 @@
 presence     = weighted share of checked sources where the business was found (provider weights);
 consistency  = weighted credit of the compared fields on found listings (match 1, variant 0.75, mismatch 0);
 completeness = weighted share of those fields that the listings fill in (missing counts 0);
-overall      = w_presence·presence + w_consistency·consistency + w_completeness·completeness.
+brand        = handles and domains (see auditor.brand.brand_score), when any could be judged;
+overall      = (w_presence·presence + w_consistency·consistency + w_completeness·completeness
+                [+ w_brand·brand]) / (sum of the weights used).
 Sources that were skipped or failed are left out rather than counted as absent: an audit without a Yelp key
 says nothing about Yelp. A part with nothing to measure is 0. See docs/score.md for the weights.
 """
@@ -28,7 +30,7 @@ def _ratio(parts: Iterable[tuple[float, float]]) -> float:
     return earned / total if total else 0.0
 
 
-def compute_score(listings: Iterable[Listing], settings: ScoreSettings) -> Score:
+def compute_score(listings: Iterable[Listing], settings: ScoreSettings, brand: int | None = None) -> Score:
     listings = list(listings)
     credit = {**DEFAULT_CREDIT, **settings.verdict_credit}
     presence = _ratio(
@@ -55,10 +57,14 @@ def compute_score(listings: Iterable[Listing], settings: ScoreSettings) -> Score
         + settings.w_completeness * completeness
     )
     weights = settings.w_presence + settings.w_consistency + settings.w_completeness
+    if brand is not None:  # the brand part counts only when some handle or domain could be judged
+        overall += settings.w_brand * brand / 100
+        weights += settings.w_brand
     overall = overall / weights if weights else 0.0
     return Score(
         overall=round(overall * 100),
         presence=round(presence * 100),
         consistency=round(consistency * 100),
         completeness=round(completeness * 100),
+        brand=brand,
     )

@@ -64,6 +64,19 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
         "findings": [asdict(finding) for finding in report.findings],
         "score": asdict(report.score),
         "errors": [asdict(error) for error in report.errors],
+        "handles": [
+            {
+                "platform": h.platform,
+                "handle": h.handle,
+                "status": h.status,
+                "reason": h.reason,
+                "url": h.url,
+                "evidence": h.evidence,
+                "declared": h.declared,
+            }
+            for h in report.handles
+        ],
+        "domains": [asdict(domain) for domain in report.domains],
         "site": report.site,
         "timings": report.timings,
     }

@@ -6,13 +6,14 @@ NO_COLOR), so the same command works in a cron mail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor.models import FIELDS, AuditReport, Listing
+from auditor.models import FIELDS, AuditReport, DomainResult, HandleResult, Listing
 
 VERDICT_STYLE = {
     "match": "green",
@@ -23,6 +24,8 @@ VERDICT_STYLE = {
 }
 STATUS_STYLE = {"found": "green", "not_found": "bold red", "error": "red", "skipped": "dim"}
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
+HANDLE_STYLE = {"owned": "green", "taken": "yellow", "available": "cyan", "unknown": "dim"}
+DOMAIN_STYLE = {"registered": "yellow", "available": "cyan", "unknown": "dim"}
 
 
 def _score_style(value: int) -> str:
@@ -40,6 +43,31 @@ def _listing_row(listing: Listing) -> list[Text]:
     return row
 
 
+def render_brand(handles: Sequence[HandleResult], domains: Sequence[DomainResult], console: Console) -> None:
+    """Handles (platform, handle, status, why) and domains, when the audit checked them."""
+    if handles:
+        table = Table("platform", "handle", "status", "why", show_header=True, header_style="bold")
+        for h in handles:
+            why = h.evidence if h.status in ("owned", "taken", "available") else h.reason
+            handle = f"@{h.handle}" + (" (yours)" if h.declared else "")
+            table.add_row(h.platform, handle, Text(h.status, style=HANDLE_STYLE[h.status]), why or "")
+        console.print(Text("\nHandles", style="bold"))
+        console.print(table)
+    if domains:
+        table = Table(
+            "domain", "status", "registrar", "expires", "your site", show_header=True, header_style="bold"
+        )
+        for d in domains:
+            status = Text(
+                d.status if d.status != "unknown" else f"unknown ({d.reason})", style=DOMAIN_STYLE[d.status]
+            )
+            table.add_row(
+                d.domain, status, d.registrar or "", d.expires or "", "yes" if d.business_site else ""
+            )
+        console.print(Text("\nDomains", style="bold"))
+        console.print(table)
+
+
 def render_terminal(report: AuditReport, stream: TextIO) -> None:
     tty = stream.isatty()
     console = Console(file=stream, width=None if tty else 120, highlight=False, soft_wrap=False)
@@ -47,8 +75,10 @@ def render_terminal(report: AuditReport, stream: TextIO) -> None:
     title = Text(report.business.name, style="bold")
     title.append("  score ")
     title.append(f"{score.overall}/100", style=_score_style(score.overall))
+    brand = f" · brand {score.brand}" if score.brand is not None else ""
     title.append(
-        f"  (presence {score.presence} · consistency {score.consistency} · completeness {score.completeness})"
+        f"  (presence {score.presence} · consistency {score.consistency} · completeness {score.completeness}"
+        f"{brand})"
     )
     console.print(title)
     refs = ", ".join(
@@ -79,6 +109,8 @@ def render_terminal(report: AuditReport, stream: TextIO) -> None:
             console.print(Text(listing.provider, style="bold"))
             for detail in details:
                 console.print(Text(detail))
+
+    render_brand(report.handles, report.domains, console)
 
     if report.findings:
         console.print(Text("\nFindings", style="bold"))

@@ -7,6 +7,7 @@ one loopback port can play several hosts, on http and https.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,17 @@ class Request:
         return self.headers.get("user-agent", "")
 
 
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops connections when a test opens many at once (the client then retries
+    # after a second), which would make a concurrent client look serial.
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up (a timeout test, a cancelled request) is expected; anything else is printed.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @dataclass(frozen=True)
 class Reply:
     status: int
@@ -69,7 +81,7 @@ class Loopback:
 
     def __init__(self, answer: Answer) -> None:
         self.requests: list[Request] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class(answer))
+        self.server = _Server(("127.0.0.1", 0), self._handler_class(answer))
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         # A short poll interval: shutdown() waits for the loop to notice, half a second by default, which
         # adds up over a test file.
@@ -102,6 +114,9 @@ class Loopback:
             def do_POST(self) -> None:
                 self._answer()
 
+            def do_HEAD(self) -> None:
+                self._answer()
+
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 headers = {name.lower(): value for name, value in self.headers.items()}
@@ -113,7 +128,8 @@ class Loopback:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if self.command != "HEAD":  # a HEAD answer has the headers of the GET, not its body
+                    self.wfile.write(reply.body)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep pytest output clean

@@ -547,6 +547,27 @@ async def test_an_encoding_we_did_not_ask_for_is_a_bad_response(server: Loopback
     assert server.seen[-1].headers.get("accept-encoding") == "gzip, deflate"
 
 
+async def test_a_callers_header_replaces_the_default(server: LoopbackServer) -> None:
+    server.route("/", Reply(200, {}, b"{}"))
+    async with HttpClient(FAST) as http:
+        await http.get(f"{server.url}/", headers={"accept": "application/rdap+json"})
+        await http.get(f"{server.url}/")
+    assert server.seen[0].headers["accept"] == "application/rdap+json"
+    assert server.seen[1].headers["accept"] == "*/*"
+
+
+async def test_per_call_retries_and_timeout_override_the_settings(server: LoopbackServer) -> None:
+    server.route("/flaky", Reply(503), Reply(200, body=b"ok"))
+    server.route("/slow", Reply(200, delay=1.0))
+    async with HttpClient(settings(max_retries=3, read_timeout=10.0)) as http:
+        response = await http.get(f"{server.url}/flaky", retries=0)
+        started = time.monotonic()
+        with pytest.raises(FetchError) as caught:
+            await http.get(f"{server.url}/slow", timeout=0.2, retries=0)
+    assert response.status == 503 and len(server.seen_at("/flaky")) == 1
+    assert caught.value.reason == "timeout" and time.monotonic() - started < 0.8
+
+
 # -- redirects ------------------------------------------------------------------------------------------
 
 
