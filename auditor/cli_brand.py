@@ -39,6 +39,7 @@ from auditor.cli_common import (
     write_atomically,
 )
 from auditor.config import Settings
+from auditor.findings import sort_findings
 from auditor.handles.detect import Observation
 from auditor.handles.platforms import BlockSignatures, Platform
 from auditor.handles.scan import scan
@@ -284,7 +285,7 @@ def register(cli: click.Group) -> None:
             )
         )
         run.outcome.settle(website_domain=registrable_domain(business.website) if business.website else None)
-        run.findings = brand_findings(run.outcome, request, settings.domains)
+        run.findings = sort_findings(brand_findings(run.outcome, request, settings.domains))
         run.score = brand_score(run.outcome)
         if fmt == "json":
             text = json.dumps(handles_document(run, business, request), ensure_ascii=False, indent=2) + "\n"
