@@ -12,12 +12,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Collection, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from auditor import __version__
+from auditor.brand import (
+    BrandOutcome,
+    BrandRequest,
+    brand_findings,
+    brand_score,
+    load_platform_set,
+    run_brand_check,
+)
 from auditor.business import infer_country
 from auditor.config import Settings
 from auditor.consensus import SOURCE_PRIORITY, ReferenceSet, build_references
@@ -113,6 +121,8 @@ class Audit:
         ]
         self.runs = {p.id: ProviderRun(p) for p in sorted(selected, key=lambda p: _order(p.id))}
         self.contexts: dict[str, ProviderContext] = {}
+        self.with_brand = only is None and "handles" not in skip
+        self.brand: BrandOutcome | None = None
 
     # -- step helpers -------------------------------------------------------------------------------------
 
@@ -202,6 +212,29 @@ class Audit:
         except FetchError as exc:
             self.errors.append(AuditError("geocoder", redact(f"could not geocode the address: {exc}")))
         return None
+
+    async def _brand(self, proven: Awaitable[list[str]]) -> BrandOutcome | None:
+        """Handles and domains for the primary brand forms; a failure is recorded, never fatal."""
+        b = self.business
+        request = BrandRequest(name=b.name, city=b.city, declared=b.handles, country_code=self.region)
+        try:
+            platforms, blocks = load_platform_set()
+            return await run_brand_check(
+                self.http,
+                request,
+                platforms,
+                blocks,
+                self.settings.domains,
+                website_domain=registrable_domain(b.website) if b.website else None,
+                phone_e164=normalise_phone(b.phone, self.region) if b.phone else None,
+                proven_urls=proven,
+                name_candidates=self.settings.handles.candidates_in_audit,
+                timeout=self.settings.handles.timeout,
+            )
+        except Exception as exc:  # the brand check must not sink the listing audit
+            log.exception("brand check failed")
+            self.errors.append(AuditError("handles", redact(f"brand check failed: {exc}")))
+            return None
 
     # -- references and matching -------------------------------------------------------------------------
 
@@ -309,8 +342,10 @@ class Audit:
         first = [run for run in ready if all(getattr(query, need) for need in run.provider.needs)]
         deferred = [run for run in ready if run not in first]
 
-        # Step 1: the geocoder and every provider with a complete query, all at once.
+        # Step 1: the geocoder, every provider with a complete query and the brand probes, all at once.
         geocode_task = asyncio.create_task(self._geocode(self.business.address))
+        proven: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+        brand_task = asyncio.create_task(self._brand(proven)) if self.with_brand else None
         await asyncio.gather(*(self._search(run, query) for run in first))
         geocoded = await geocode_task
         self.timings["search_s"] = round(time.perf_counter() - started, 3)
@@ -354,7 +389,15 @@ class Audit:
                 ),
             )
         self._match_all(self._target(refs))
+        site = self._website_candidate()
+        proven.set_result(
+            [*site.extra.get("social_links", []), *site.extra.get("same_as", [])] if site else []
+        )
         await asyncio.gather(*(self._enrich(run) for run in self.runs.values() if run.matched))
+        if brand_task is not None:
+            self.brand = await brand_task
+            if self.brand is not None:
+                self.brand.settle(website_domain=registrable_domain(refs.website) if refs.website else None)
         self.timings["total_s"] = round(time.perf_counter() - started, 3)
         return self._report(refs, geocoded if refs.address_source == "business" else geocoded_reference)
 
@@ -439,6 +482,16 @@ class Audit:
                 site = candidate.extra.get("site")
         if site:
             findings.extend(site_findings(site))
+        brand_score_value = None
+        if self.brand is not None:
+            request = BrandRequest(
+                name=self.business.name,
+                city=self.business.city,
+                declared=self.business.handles,
+                country_code=self.region,
+            )
+            findings.extend(brand_findings(self.brand, request, self.settings.domains))
+            brand_score_value = brand_score(self.brand)
         if self.business.address and geocoded is None:
             findings.append(
                 Finding(
@@ -461,12 +514,14 @@ class Audit:
             references=refs.as_report(),
             listings=listings,
             findings=sort_findings(findings),
-            score=compute_score(listings, self.settings.score),
+            score=compute_score(listings, self.settings.score, brand_score_value),
             errors=self.errors,
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             tool_version=__version__,
             site=site,
             timings=self.timings,
+            handles=self.brand.handles if self.brand else [],
+            domains=self.brand.domains if self.brand else [],
         )
 
 
