@@ -287,12 +287,13 @@ def outcome_as_dict(outcome: BrandOutcome) -> dict[str, Any]:
     from dataclasses import asdict
 
     return {
-        "handles": [_handle_dict(h) for h in outcome.handles],
+        "handles": [handle_as_dict(h) for h in outcome.handles],
         "domains": [asdict(d) for d in outcome.domains],
     }
 
 
-def _handle_dict(result: HandleResult) -> dict[str, Any]:
+def handle_as_dict(result: HandleResult) -> dict[str, Any]:
+    """One `handles[]` row of the reports (the JSON schema pins these names)."""
     return {
         "platform": result.platform,
         "handle": result.handle,

@@ -123,6 +123,9 @@ class Audit:
         self.contexts: dict[str, ProviderContext] = {}
         self.with_brand = only is None and "handles" not in skip
         self.brand: BrandOutcome | None = None
+        self.brand_request = BrandRequest(
+            name=business.name, city=business.city, declared=business.handles, country_code=self.region
+        )
 
     # -- step helpers -------------------------------------------------------------------------------------
 
@@ -216,12 +219,11 @@ class Audit:
     async def _brand(self, proven: Awaitable[list[str]]) -> BrandOutcome | None:
         """Handles and domains for the primary brand forms; a failure is recorded, never fatal."""
         b = self.business
-        request = BrandRequest(name=b.name, city=b.city, declared=b.handles, country_code=self.region)
         try:
             platforms, blocks = load_platform_set()
             return await run_brand_check(
                 self.http,
-                request,
+                self.brand_request,
                 platforms,
                 blocks,
                 self.settings.domains,
@@ -484,13 +486,7 @@ class Audit:
             findings.extend(site_findings(site))
         brand_score_value = None
         if self.brand is not None:
-            request = BrandRequest(
-                name=self.business.name,
-                city=self.business.city,
-                declared=self.business.handles,
-                country_code=self.region,
-            )
-            findings.extend(brand_findings(self.brand, request, self.settings.domains))
+            findings.extend(brand_findings(self.brand, self.brand_request, self.settings.domains))
             brand_score_value = brand_score(self.brand)
         if self.business.address and geocoded is None:
             findings.append(

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+from auditor.brand import handle_as_dict
 from auditor.models import AuditReport, Listing
 from auditor.normalise.hours import format_hours
 
@@ -64,18 +65,7 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
         "findings": [asdict(finding) for finding in report.findings],
         "score": asdict(report.score),
         "errors": [asdict(error) for error in report.errors],
-        "handles": [
-            {
-                "platform": h.platform,
-                "handle": h.handle,
-                "status": h.status,
-                "reason": h.reason,
-                "url": h.url,
-                "evidence": h.evidence,
-                "declared": h.declared,
-            }
-            for h in report.handles
-        ],
+        "handles": [handle_as_dict(h) for h in report.handles],
         "domains": [asdict(domain) for domain in report.domains],
         "site": report.site,
         "timings": report.timings,
