@@ -7,7 +7,6 @@ Exit codes: 0 audit done (findings or not), 1 score under --fail-under, 2 bad in
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -26,12 +25,12 @@ from auditor.cli_common import (
     business_from,
     fail,
     merge_shared,
+    run_async,
     settings_from,
     setup_logging,
     shared_options,
     write_atomically,
 )
-from auditor.engine import every_provider_failed, run_audit
 from auditor.models import AuditReport
 from auditor.plugins import PluginError, default_providers
 
@@ -132,12 +131,15 @@ def check(
         aliases=aliases,
         default_country=settings.default_country,
     )
+    # Imported here: the engine brings geopy and every provider, which `audit handles` never needs.
+    from auditor.engine import every_provider_failed, run_audit
+
     try:
         providers = default_providers()
     except PluginError as exc:
         fail(str(exc))
     known = list(providers)
-    report = asyncio.run(
+    report = run_async(
         run_audit(
             business,
             settings,

@@ -6,7 +6,6 @@ listing audit but the settings and the HTTP stack.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -33,6 +32,7 @@ from auditor.cli_common import (
     business_from,
     fail,
     merge_shared,
+    run_async,
     settings_from,
     setup_logging,
     shared_options,
@@ -272,7 +272,7 @@ def register(cli: click.Group) -> None:
             country_code=infer_country(business, settings.default_country),
         )
         live = sys.stdout if output is None and fmt in ("terminal", "jsonl") else None
-        run = asyncio.run(
+        run = run_async(
             run_handles(
                 settings,
                 business,
@@ -357,7 +357,7 @@ def register(cli: click.Group) -> None:
             platforms, blocks = load_platform_set(platforms_file, only)
         except BrandError as exc:
             fail(str(exc))
-        rows = asyncio.run(_self_test(settings, platforms, blocks))
+        rows = run_async(_self_test(settings, platforms, blocks))
         wrong = [r for r in rows if r["verdict"] == "wrong"]
         unknown = [r for r in rows if r["verdict"] == "unknown"]
         if fmt == "json":
@@ -394,7 +394,7 @@ def register(cli: click.Group) -> None:
                 return await refresh_bootstrap(http, settings.data_dir)
 
         try:
-            path = asyncio.run(refresh())
+            path = run_async(refresh())
         except Exception as exc:
             fail(f"could not refresh the RDAP bootstrap: {exc}", 1)
         click.echo(f"RDAP bootstrap written to {path}")

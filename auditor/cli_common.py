@@ -3,11 +3,12 @@ the business name, settings, the business record from a name or a file, and atom
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -31,11 +32,25 @@ EXIT_ALL_FAILED = 3
 FORMATS = ("terminal", "json")
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"audit: error: {redact(message)}", err=True)
     sys.exit(code)
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine on the event loop auditor.loop chooses; a bad choice is bad input."""
+    from auditor.loop import loop_factory
+
+    try:
+        factory = loop_factory()
+    except ValueError as exc:
+        coro.close()  # never started: closing it avoids a "never awaited" warning
+        fail(str(exc))
+    with asyncio.Runner(loop_factory=factory) as runner:
+        return runner.run(coro)
 
 
 def shared_options(func: F) -> F:

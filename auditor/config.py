@@ -16,7 +16,6 @@ from typing import Any
 
 from auditor import __version__
 from auditor.domains import DomainSettings, domain_settings
-from auditor.geocode import GeocoderSettings
 from auditor.http import HostLimit, HttpSettings
 from auditor.paths import APP_NAME, config_dir, data_dir, shipped_config_dir
 from auditor.redact import register_secret
@@ -38,6 +37,13 @@ class ConfigError(Exception):
 
 def key_env_name(provider_id: str) -> str:
     return f"SOLOMO_{provider_id.upper()}_KEY"
+
+
+@dataclass(frozen=True)
+class GeocoderSettings:
+    name: str = "nominatim"  # "nominatim" or "ban"
+    nominatim_domain: str = "nominatim.openstreetmap.org"
+    ban_domain: str = "data.geopf.fr/geocodage"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from geopy.adapters import BaseAsyncAdapter, get_retry_after
@@ -32,6 +31,7 @@ from geopy.exc import (
 )
 from geopy.geocoders import BANFrance, Nominatim
 
+from auditor.config import GeocoderSettings
 from auditor.http import FetchError, HttpClient, HttpResponse
 from auditor.models import Address
 
@@ -53,13 +53,6 @@ class GeocodeError(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
-
-
-@dataclass(frozen=True)
-class GeocoderSettings:
-    name: str = "nominatim"  # "nominatim" or "ban"
-    nominatim_domain: str = "nominatim.openstreetmap.org"
-    ban_domain: str = "data.geopf.fr/geocodage"
 
 
 class HttpClientAdapter(BaseAsyncAdapter):  # type: ignore[misc]  # geopy ships no type hints

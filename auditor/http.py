@@ -37,15 +37,17 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import hishel
 import httpcore
 import httpx
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential_jitter
 
 from auditor.redact import contains_secret, redact
+
+if TYPE_CHECKING:
+    import hishel
 
 logger = logging.getLogger("auditor.http")
 
@@ -208,6 +210,8 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
             return
         try:
             self._writer.write(buffer)
+            if not self._writer.transport.get_write_buffer_size():
+                return  # all sent at once (a request usually is): no timer to arm
             async with asyncio.timeout(timeout):
                 await self._writer.drain()
         except TimeoutError:
@@ -330,24 +334,18 @@ class _Connections:
     ) -> httpcore.Response:
         """Send one request; the response is streaming (read it, then close it)."""
         headers = [(b"Host", _host_header(url).encode("ascii")), *headers]
-        target_url = url
+        wire = url
         if self._sandbox is not None:
             # The routing contract: same method, path, query, headers and body; the original host[:port]
             # in Host, the original scheme in X-Forwarded-Proto; the sandbox's address on the wire.
             headers.append((b"X-Forwarded-Proto", url.scheme.encode("ascii")))
-            target_url = url.copy_with(
-                scheme=self._sandbox.scheme, host=self._sandbox.host, port=self._sandbox.port
-            )
+            wire = self._sandbox
         if body is not None:
             headers.append((b"Content-Length", str(len(body)).encode("ascii")))
         request = httpcore.Request(
             method.encode("ascii"),
-            httpcore.URL(
-                scheme=target_url.raw_scheme,
-                host=target_url.raw_host,
-                port=target_url.port,
-                target=target_url.raw_path,
-            ),
+            # Built from parts: the path is the original URL's, already normalised by httpx.
+            httpcore.URL(scheme=wire.raw_scheme, host=wire.raw_host, port=wire.port, target=url.raw_path),
             headers=headers,
             content=body or b"",
             extensions={"timeout": dict(timeouts)},
@@ -695,6 +693,8 @@ class HttpClient:
     def _ensure_storage(self) -> hishel.AsyncSqliteStorage:
         if self._storage is None:
             assert self._cache_path is not None
+            import hishel  # only a cached run pays for importing it (about 50 ms)
+
             self._storage = hishel.AsyncSqliteStorage(
                 database_path=self._cache_path, default_ttl=self._cache_ttl
             )
@@ -728,7 +728,10 @@ class HttpClient:
             _CACHE_REDIRECTS: list(response.redirects),
         }
         try:
-            entry = await self._ensure_storage().create_entry(
+            storage = self._ensure_storage()
+            import hishel
+
+            entry = await storage.create_entry(
                 hishel.Request(method=method, url=str(url), headers=hishel.Headers(request_meta)),
                 hishel.Response(
                     status_code=response.status,

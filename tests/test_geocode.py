@@ -24,7 +24,8 @@ from geopy.exc import (
     GeocoderUnavailable,
 )
 
-from auditor.geocode import GeocodeError, GeocoderSettings, HttpClientAdapter, geocode_address
+from auditor.config import GeocoderSettings
+from auditor.geocode import GeocodeError, HttpClientAdapter, geocode_address
 from auditor.http import HostLimit, HttpClient, HttpSettings
 from auditor.models import Address
 

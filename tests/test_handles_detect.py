@@ -361,6 +361,19 @@ def test_the_shipped_file_must_hold_thirty_platforms_but_an_extra_file_need_not(
     assert len(load_platform_file(shipped_file(tmp_path, 2))) == 2
 
 
+def test_the_shipped_file_must_carry_block_signatures_but_an_extra_file_need_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = [definition(f"site{n}", {"status": [200]}, {"status": [404]}) for n in range(30)]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps({"schema_version": 1, "platforms": many}), encoding="utf-8")
+    monkeypatch.setattr("auditor.handles.platforms.shipped_platforms_path", lambda: bare)
+
+    with pytest.raises(PlatformError, match=r"bare\.json: 'block_signatures' is a required property"):
+        load_platforms()
+    assert len(load_platform_file(bare)) == 30
+
+
 def test_a_plugin_cannot_redefine_a_shipped_platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         "auditor.handles.platforms.shipped_platforms_path", lambda: shipped_file(tmp_path, 30)

@@ -18,12 +18,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import quote, urlsplit
 
-import jsonschema
+import fastjsonschema
 
 from auditor.paths import shipped_config_dir
+
+if TYPE_CHECKING:
+    import jsonschema
 
 HandleCase = Literal["insensitive", "lower", "sensitive"]
 LinkFormat = Literal["html", "json", "text"]
@@ -203,7 +206,7 @@ def load_definitions(path: Path) -> tuple[list[Platform], BlockSignatures]:
 
 def parse_platform(definition: Mapping[str, Any], source: str = "platform definition") -> Platform:
     """One definition (a plugin's, say), validated against the schema's platform entry."""
-    _raise_first_error(_platform_validator(), definition, source, platform_index=None)
+    _validate("platform", definition, source, platform_index=None)
     return _platform(definition, source)
 
 
@@ -232,8 +235,7 @@ def _read_definitions_file(path: Path, *, complete: bool) -> tuple[list[Platform
         raise PlatformError(f"cannot read platform definitions {path}: {error.strerror or error}") from None
     except ValueError as error:
         raise PlatformError(f"invalid JSON in platform definitions {path}: {error}") from None
-    validator = _document_validator() if complete else _partial_document_validator()
-    _raise_first_error(validator, data, str(path), platform_index=0)
+    _validate("document" if complete else "partial", data, str(path), platform_index=0)
     platforms = [_platform(definition, str(path)) for definition in data["platforms"]]
     signatures = [_block_signature(item) for item in data.get("block_signatures", ())]
     _refuse_duplicates(platforms)
@@ -256,23 +258,56 @@ def _schema() -> dict[str, Any]:
     return schema
 
 
-@cache
-def _document_validator() -> jsonschema.protocols.Validator:
-    return jsonschema.Draft202012Validator(_schema())
+SchemaPart = Literal["document", "partial", "platform"]
 
 
 @cache
-def _partial_document_validator() -> jsonschema.protocols.Validator:
+def _schema_part(part: SchemaPart) -> dict[str, Any]:
+    """The whole shipped document; a partial file (no 30-platform minimum, block signatures optional);
+    or one platform entry (a plugin's)."""
     schema = json.loads(json.dumps(_schema()))  # a deep copy: the cached schema stays as shipped
-    schema["required"] = [name for name in schema["required"] if name != "block_signatures"]
-    schema["properties"]["platforms"]["minItems"] = 1
-    return jsonschema.Draft202012Validator(schema)
+    if part == "partial":
+        schema["required"] = [name for name in schema["required"] if name != "block_signatures"]
+        schema["properties"]["platforms"]["minItems"] = 1
+    elif part == "platform":
+        schema = {"$ref": "#/$defs/platform", "$defs": schema["$defs"]}
+    return cast(dict[str, Any], schema)
 
 
 @cache
-def _platform_validator() -> jsonschema.protocols.Validator:
-    schema = _schema()
-    return jsonschema.Draft202012Validator({"$ref": "#/$defs/platform", "$defs": schema["$defs"]})
+def _fast_validator(part: SchemaPart) -> Callable[[Any], Any]:
+    """The schema compiled to Python by fastjsonschema: about 20 times faster than jsonschema on a large
+    file, which matters since every run loads the definitions. Defaults are not filled in (the loader
+    applies them), so validating never changes the data. The schema uses only keywords whose meaning is
+    the same in draft 7 (what fastjsonschema implements) and 2020-12."""
+    return cast(Callable[[Any], Any], fastjsonschema.compile(_schema_part(part), use_default=False))
+
+
+@cache
+def _precise_validator(part: SchemaPart) -> jsonschema.protocols.Validator:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(_schema_part(part))
+
+
+def _validate(part: SchemaPart, data: Any, source: str, *, platform_index: int | None) -> None:
+    """Valid data pays only the fast check; invalid data gets jsonschema's full error list, from which
+    the first in document order is reported.
+
+    Compiling a schema costs ~20 ms, so a whole document is checked with the partial-file schema plus the
+    two rules only the shipped document has (block signatures present, the platform minimum) in Python.
+    """
+    try:
+        _fast_validator("platform" if part == "platform" else "partial")(data)
+        valid = part != "document" or (
+            "block_signatures" in data
+            and len(data["platforms"]) >= _schema()["properties"]["platforms"]["minItems"]
+        )
+    except fastjsonschema.JsonSchemaException:
+        valid = False
+    if not valid:
+        _raise_first_error(_precise_validator(part), data, source, platform_index=platform_index)
+        raise PlatformError(f"{source}: does not match {SCHEMA_FILE_NAME}")
 
 
 def _raise_first_error(

@@ -11,9 +11,11 @@ import ipaddress
 import re
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-import tldextract
+if TYPE_CHECKING:
+    import tldextract
 
 # Query parameters that only say where a click came from: two URLs differing only by these are one page.
 TRACKING_PARAMS = frozenset(
@@ -43,7 +45,10 @@ _OTHER_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+-]*:(?!\d)")
 @cache
 def _extractor() -> tldextract.TLDExtract:
     # suffix_list_urls=() forbids the network fetch; cache_dir=None keeps the bundled snapshot in memory
-    # rather than writing a cache file under the user's home.
+    # rather than writing a cache file under the user's home. Imported here: it pulls in `requests`
+    # (about 100 ms), which a run that never needs a registrable domain should not pay for.
+    import tldextract
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
 
