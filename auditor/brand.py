@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from auditor import messages as M
 from auditor.domains import (
     DomainSettings,
     brand_domains,
@@ -35,6 +36,7 @@ from auditor.handles.platforms import (
 )
 from auditor.handles.scan import scan
 from auditor.http import HttpClient
+from auditor.messages import finding
 from auditor.models import DomainResult, Finding, HandleResult
 from auditor.plugins import load_platform_definitions
 
@@ -208,43 +210,51 @@ def brand_findings(
         label = platform.label
         if result.declared and result.status == "available":
             out.append(
-                Finding(
+                finding(
                     "high",
                     "declared_handle_missing",
-                    f"The {label} handle you list, @{result.handle}, does not exist.",
+                    M.DECLARED_HANDLE_MISSING,
                     "handles",
                     platform.signup_url,
+                    label=label,
+                    handle=result.handle,
                 )
             )
         elif result.declared and result.status == "taken":
             out.append(
-                Finding(
+                finding(
                     "low",
                     "handle_not_linked",
-                    f"{label} @{result.handle} does not link to your website or phone: add your "
-                    "website to the profile so customers can tell it is yours.",
+                    M.HANDLE_NOT_LINKED,
                     "handles",
                     result.url,
+                    label=label,
+                    handle=result.handle,
                 )
             )
         elif not result.declared and result.status == "available" and platform.major:
             out.append(
-                Finding(
+                finding(
                     "medium",
                     "handle_available",
-                    f"@{result.handle} is free on {label}: reserve it before someone else does.",
+                    M.HANDLE_AVAILABLE,
                     "handles",
                     platform.signup_url,
+                    label=label,
+                    handle=result.handle,
                 )
             )
         elif not result.declared and result.status == "taken" and platform.major:
             out.append(
-                Finding(
+                finding(
                     "info",
                     "handle_taken",
-                    f"@{result.handle} on {label} belongs to someone else ({result.evidence}).",
+                    M.HANDLE_TAKEN,
                     "handles",
                     result.url,
+                    label=label,
+                    handle=result.handle,
+                    evidence=result.evidence,
                 )
             )
     out.extend(

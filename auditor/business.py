@@ -6,6 +6,7 @@ wrong thing, so every field is validated here, once, with the same normalisers t
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +18,19 @@ from auditor.normalise.address import country_code, parse_address
 from auditor.normalise.hours import parse_opening_hours
 from auditor.normalise.phone import parse_phone, phone_country
 
-KNOWN_FIELDS = ("name", "address", "phone", "website", "hours", "country", "city", "handles", "aliases")
+KNOWN_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "website",
+    "hours",
+    "country",
+    "city",
+    "handles",
+    "aliases",
+    "links",
+)
+_LINK_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class InputError(Exception):
@@ -99,6 +112,7 @@ def business_from_mapping(data: Mapping[str, Any], source: str | None = None) ->
         aliases = [aliases]
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise InputError(f"{_where(source, 'aliases')} must be a list of text values")
+    links = _links(data.get("links", {}), source)
     country = _optional_text(data, "country", source)
     website = _optional_text(data, "website", source)
     if website and "://" not in website:
@@ -113,7 +127,24 @@ def business_from_mapping(data: Mapping[str, Any], source: str | None = None) ->
         city=_optional_text(data, "city", source),
         handles={k.strip().lower(): v.strip().lstrip("@") for k, v in handles.items()},
         aliases=tuple(a.strip() for a in aliases if a.strip()),
+        links=links,
     )
+
+
+def _links(value: Any, source: str | None) -> dict[str, str]:
+    """`[links]`: id = "https://..." (google_review, tripadvisor, ...); only http(s) URLs."""
+    if not isinstance(value, Mapping):
+        raise InputError(f'{_where(source, "links")} must be a table of name = "https://..."')
+    links: dict[str, str] = {}
+    for key, url in value.items():
+        name = str(key).strip().lower()
+        if not _LINK_ID.match(name):
+            raise InputError(f"{_where(source, 'links')}: {key!r} is not a link name (a-z, 0-9, _)")
+        parts = urlsplit(url.strip()) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InputError(f"{_where(source, 'links.' + name)}: not an http(s) URL: {url!r}")
+        links[name] = url.strip()
+    return links
 
 
 def load_business_file(path: Path) -> Business:

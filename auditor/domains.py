@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor import messages as M
 from auditor.http import FetchError, HttpClient, HttpResponse
+from auditor.messages import finding
 from auditor.models import DomainResult, Finding
 from auditor.normalise.website import registrable_domain
 from auditor.paths import data_dir as user_data_dir
@@ -558,12 +560,13 @@ def domain_findings(
             findings.append(_taken_finding(result, today))
         elif result.status == "available":
             findings.append(
-                Finding(
+                finding(
                     "low",
                     "domain_available",
-                    f"{result.domain} is free: registering it keeps the name from someone else.",
+                    M.DOMAIN_AVAILABLE,
                     FINDINGS_PROVIDER,
                     _register_page(tld),
+                    domain=result.domain,
                 )
             )
     return findings
@@ -571,38 +574,50 @@ def domain_findings(
 
 def _own_domain_findings(result: DomainResult, today: date, warning_days: int) -> list[Finding]:
     if result.status == "available":
-        message = (
-            f"{result.domain}, the business's website, is not registered to anyone: the site is down or "
-            "about to be, and anyone can take the name. Register it again now."
-        )
-        return [Finding("high", "domain_lapsed", message, FINDINGS_PROVIDER, _register_page(_tld(result)))]
+        return [
+            finding(
+                "high",
+                "domain_lapsed",
+                M.DOMAIN_LAPSED,
+                FINDINGS_PROVIDER,
+                _register_page(_tld(result)),
+                domain=result.domain,
+            )
+        ]
     expires = _iso_date(result.expires)
     if result.status != "registered" or expires is None:
         return []
     days_left = (expires - today).days
     if days_left > warning_days:
         return []
-    where = f" at {result.registrar}" if result.registrar else ""
+    at = result.registrar is not None
     if days_left < 0:
-        message = (
-            f"{result.domain} expired on {result.expires}: renew it{where} before someone else takes it."
-        )
+        template = M.DOMAIN_EXPIRED_AT if at else M.DOMAIN_EXPIRED
+    elif days_left == 0:
+        template = M.DOMAIN_EXPIRES_TODAY_AT if at else M.DOMAIN_EXPIRES_TODAY
+    elif days_left == 1:
+        template = M.DOMAIN_EXPIRES_IN_ONE_DAY_AT if at else M.DOMAIN_EXPIRES_IN_ONE_DAY
     else:
-        when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
-        message = (
-            f"{result.domain}, the business's website, expires {when} ({result.expires}): renew it{where}."
-        )
-    registrar_url = result.registrar_url
-    return [Finding("high", "domain_expiring", message, FINDINGS_PROVIDER, registrar_url)]
+        template = M.DOMAIN_EXPIRES_IN_AT if at else M.DOMAIN_EXPIRES_IN
+    params = {"domain": result.domain, "expires": result.expires, "days": days_left}
+    if at:
+        params["registrar"] = result.registrar
+    return [finding("high", "domain_expiring", template, FINDINGS_PROVIDER, result.registrar_url, **params)]
 
 
 def _taken_finding(result: DomainResult, today: date) -> Finding:
-    holder = f" (registrar: {result.registrar})" if result.registrar else ""
-    message = f"{result.domain} is registered by someone other than the business{holder}."
     expires = _iso_date(result.expires)
-    if expires is not None and expires >= today:
-        message += f" It expires on {result.expires}."
-    return Finding("medium", "domain_taken", message, FINDINGS_PROVIDER)
+    until = expires is not None and expires >= today
+    if result.registrar:
+        template = M.DOMAIN_TAKEN_AT_UNTIL if until else M.DOMAIN_TAKEN_AT
+    else:
+        template = M.DOMAIN_TAKEN_UNTIL if until else M.DOMAIN_TAKEN
+    params: dict[str, Any] = {"domain": result.domain}
+    if result.registrar:
+        params["registrar"] = result.registrar
+    if until:
+        params["expires"] = result.expires
+    return finding("medium", "domain_taken", template, FINDINGS_PROVIDER, **params)
 
 
 def _iso_date(value: str | None) -> date | None:

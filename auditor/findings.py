@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from auditor import messages as M
+from auditor.messages import finding
 from auditor.models import SEVERITIES, Finding, Listing, Severity
 
 MISMATCH_SEVERITY: dict[str, Severity] = {
@@ -27,13 +29,6 @@ MISSING_SEVERITY: dict[str, Severity] = {
     "hours": "low",
     "name": "medium",
 }
-FIELD_LABEL = {
-    "name": "name",
-    "address": "address",
-    "phone": "phone number",
-    "website": "website",
-    "hours": "hours",
-}
 STRUCTURED_DATA_GUIDE = "https://developers.google.com/search/docs/appearance/structured-data/local-business"
 MOBILE_GUIDE = "https://developer.mozilla.org/en-US/docs/Web/HTML/Viewport_meta_tag"
 HTTPS_GUIDE = "https://letsencrypt.org/getting-started/"
@@ -43,91 +38,80 @@ def listing_findings(listing: Listing, label: str, fix_url: str | None, radius_m
     """Findings for one provider's outcome (found or not)."""
     provider = listing.provider
     if listing.status == "skipped":
-        return [Finding("info", "provider_skipped", f"{label} was not checked: {listing.reason}.", provider)]
+        return [
+            finding(
+                "info", "provider_skipped", M.PROVIDER_SKIPPED, provider, label=label, reason=listing.reason
+            )
+        ]
     if listing.status == "error":
         return [
-            Finding("info", "provider_error", f"{label} could not be checked: {listing.reason}.", provider)
+            finding("info", "provider_error", M.PROVIDER_ERROR, provider, label=label, reason=listing.reason)
         ]
     if listing.status == "not_found":
         severity: Severity = "high" if provider == "google_places" else "medium"
         if provider == "website":
-            return [
-                Finding(
-                    "medium", "no_website", f"No website found for the business ({listing.reason}).", provider
-                )
-            ]
-        return [
-            Finding(
-                severity,
-                "listing_not_found",
-                f"No {label} listing found for the business: customers searching {label} will not see it.",
-                provider,
-                fix_url,
-            )
-        ]
+            return [finding("medium", "no_website", M.NO_WEBSITE, provider, reason=listing.reason)]
+        return [finding(severity, "listing_not_found", M.LISTING_NOT_FOUND, provider, fix_url, label=label)]
     out: list[Finding] = []
-    if listing.business_status in ("closed_permanently", "closed_temporarily"):
-        state = (
-            "permanently closed" if listing.business_status == "closed_permanently" else "temporarily closed"
-        )
-        out.append(
-            Finding(
-                "high",
-                "listing_closed",
-                f"{label} shows the business as {state}: customers will think it no longer trades.",
-                provider,
-                fix_url,
-            )
-        )
+    closed = M.LISTING_CLOSED.get(listing.business_status)
+    if closed is not None:
+        out.append(finding("high", "listing_closed", closed, provider, fix_url, label=label))
     for field, verdict in listing.fields.items():
-        what = FIELD_LABEL.get(field, field)
-        note = f" ({verdict.note})" if verdict.note else ""
-        if verdict.verdict == "mismatch":
+        if verdict.verdict == "mismatch" and field in M.MISMATCH:
             out.append(
-                Finding(
+                finding(
                     MISMATCH_SEVERITY.get(field, "medium"),
                     f"{field}_mismatch",
-                    f"{label} shows {what} “{verdict.value}”, the reference is “{verdict.reference}”{note}.",
+                    M.MISMATCH[field],
                     provider,
                     fix_url,
+                    label=label,
+                    value=verdict.value,
+                    reference=verdict.reference,
+                    note=verdict.note,
                 )
             )
-        elif verdict.verdict == "missing":
+        elif verdict.verdict == "missing" and field in M.MISSING:
             out.append(
-                Finding(
+                finding(
                     MISSING_SEVERITY.get(field, "low"),
                     f"{field}_missing",
-                    f"{label} has no {what}; add “{verdict.reference}”.",
+                    M.MISSING[field],
                     provider,
                     fix_url,
+                    label=label,
+                    reference=verdict.reference,
                 )
             )
     variants = [
-        f"{FIELD_LABEL.get(field, field)} “{verdict.value}”" + (f" ({verdict.note})" if verdict.note else "")
+        {"template": M.VARIANT_ITEM[field], "params": {"value": verdict.value, "note": verdict.note}}
         for field, verdict in listing.fields.items()
-        if verdict.verdict == "variant"
+        if verdict.verdict == "variant" and field in M.VARIANT_ITEM
     ]
     if variants:
         # One finding per listing: each variant is harmless to a reader, together they are one chore.
         out.append(
-            Finding(
+            finding(
                 "low",
                 "variants",
-                f"{label} writes {len(variants)} field(s) differently from the reference: "
-                + "; ".join(variants)
-                + ". Same values, but identical spelling everywhere helps search engines trust the listing.",
+                M.VARIANTS,
                 provider,
                 fix_url,
+                label=label,
+                count=len(variants),
+                items=variants,
             )
         )
     if listing.distance_m is not None and listing.distance_m > radius_m:
         out.append(
-            Finding(
+            finding(
                 "medium",
                 "pin_far",
-                f"{label} puts the pin {listing.distance_m:.0f} m from the address.",
+                M.PIN_FAR,
                 provider,
                 fix_url,
+                label=label,
+                distance=round(listing.distance_m),
             )
         )
     return out
@@ -138,56 +122,18 @@ def site_findings(site: Mapping[str, Any], today: date | None = None) -> list[Fi
     today = today or date.today()
     out: list[Finding] = []
     if site.get("https") is False:
-        out.append(
-            Finding(
-                "medium",
-                "no_https",
-                "The website is not served over HTTPS: browsers mark it “not secure”.",
-                "website",
-                HTTPS_GUIDE,
-            )
-        )
+        out.append(finding("medium", "no_https", M.NO_HTTPS, "website", HTTPS_GUIDE))
     elif site.get("http_redirects_to_https") is False:
-        out.append(
-            Finding(
-                "low",
-                "no_https_redirect",
-                "http:// does not redirect to https://: visitors typing the address get the insecure page.",
-                "website",
-                HTTPS_GUIDE,
-            )
-        )
+        out.append(finding("low", "no_https_redirect", M.NO_HTTPS_REDIRECT, "website", HTTPS_GUIDE))
     if site.get("viewport") is False:
-        out.append(
-            Finding(
-                "medium",
-                "not_mobile_friendly",
-                "The home page has no viewport meta tag: it will render badly on phones.",
-                "website",
-                MOBILE_GUIDE,
-            )
-        )
+        out.append(finding("medium", "not_mobile_friendly", M.NOT_MOBILE_FRIENDLY, "website", MOBILE_GUIDE))
     if site.get("has_json_ld") is False:
         out.append(
-            Finding(
-                "low",
-                "no_structured_data",
-                "The website has no schema.org LocalBusiness data: search engines must guess its "
-                "name, address, phone and hours.",
-                "website",
-                STRUCTURED_DATA_GUIDE,
-            )
+            finding("low", "no_structured_data", M.NO_STRUCTURED_DATA, "website", STRUCTURED_DATA_GUIDE)
         )
     year = site.get("copyright_year")
     if isinstance(year, int) and year < today.year - 1:
-        out.append(
-            Finding(
-                "low",
-                "stale_site",
-                f"The website's copyright notice says {year}: it looks unmaintained.",
-                "website",
-            )
-        )
+        out.append(finding("low", "stale_site", M.STALE_SITE, "website", year=year))
     return out
 
 

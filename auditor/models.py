@@ -37,6 +37,8 @@ class Business:
     city: str | None = None
     handles: dict[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    # Profile links the shop knows and no API finds (its Google review link, say): posters use them.
+    links: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
@@ -48,6 +50,8 @@ class Business:
             out["handles"] = dict(self.handles)
         if self.aliases:
             out["aliases"] = list(self.aliases)
+        if self.links:
+            out["links"] = dict(self.links)
         return out
 
 
@@ -124,11 +128,16 @@ class Listing:
 
 @dataclass(frozen=True)
 class Finding:
+    """`message` is the English sentence; `template` and `params` say it again in any language
+    (auditor.messages.render), which is how the HTML and Markdown reports speak French."""
+
     severity: Severity
     code: str
     message: str
     provider: str | None = None
     fix_url: str | None = None
+    template: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
