@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8765
 
-.PHONY: demo test install lint typecheck clean
+.PHONY: demo test install lint typecheck messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Re-extract the report and poster strings and merge them into reports/locale/*/LC_MESSAGES/messages.po.
+messages: $(STAMP)
+	$(BIN)/python -m reports.catalogs
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

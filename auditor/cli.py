@@ -32,6 +32,7 @@ from auditor.cli_common import (
     write_atomically,
 )
 from auditor.models import AuditReport
+from auditor.paths import config_dir
 from auditor.plugins import PluginError, default_providers
 
 
@@ -45,16 +46,60 @@ def _provider_ids(value: str | None, known: Sequence[str], option: str) -> set[s
     return ids
 
 
-def render(report: AuditReport, fmt: str) -> str:
+def render(
+    report: AuditReport,
+    fmt: str,
+    *,
+    language: str | None = None,
+    bom: bool = False,
+    utm: bool = False,
+    template_dir: Path | None = None,
+) -> str:
+    """The report in one format; `language` for html and markdown (default: from the locale)."""
     if fmt == "json":
         from reports.json_report import render_json
 
         return render_json(report)
+    if fmt == "csv":
+        from reports.csv_report import render_csv
+
+        return render_csv(report, bom=bom)
+    if fmt in ("html", "markdown"):
+        from reports.i18n import language_from_environment
+
+        language = language or language_from_environment()
+        if fmt == "markdown":
+            from reports.markdown_report import render_markdown
+
+            return render_markdown(report, language=language)
+        from reports.html_report import ReportError, render_html
+
+        try:
+            return render_html(
+                report,
+                language=language,
+                utm=utm,
+                template_dir=template_dir,
+                platform_labels=_platform_labels(),
+            )
+        except ReportError as exc:  # a user's template: bad input, nothing written
+            fail(str(exc))
     from reports.terminal import render_terminal
 
     buffer = StringIO()
     render_terminal(report, buffer)
     return buffer.getvalue()
+
+
+def _platform_labels() -> dict[str, str]:
+    """Platform id -> label, for captions; ids stand in for labels if the definitions cannot be read."""
+    from auditor.brand import BrandError, load_platform_set
+
+    try:
+        platforms, _ = load_platform_set()
+    except BrandError:
+        return {}
+    return {platform.id: platform.label for platform in platforms}
 
 
 @click.group(
@@ -89,6 +134,14 @@ def cli(sandbox: str | None, config_file: Path | None, no_cache: bool | None, ve
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report to this file.")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fr", "en"]),
+    help="Language of the html and markdown reports (default: from the locale, else French).",
+)
+@click.option("--bom", is_flag=True, help="csv: start with a UTF-8 byte order mark (for Excel).")
+@click.option("--utm", is_flag=True, help="html: tag QR code URLs with utm_source=qr&utm_medium=poster.")
 @click.option("--only", help="Comma-separated provider ids to run (see `audit providers`).")
 @click.option("--skip", help="Comma-separated provider ids not to run.")
 @click.option(
@@ -110,6 +163,9 @@ def check(
     aliases: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    language: str | None,
+    bom: bool,
+    utm: bool,
     only: str | None,
     skip: str | None,
     geocoder: str | None,
@@ -148,7 +204,7 @@ def check(
             skip=_provider_ids(skip, known, "--skip") or set(),
         )
     )
-    text = render(report, fmt)
+    text = render(report, fmt, language=language, bom=bom, utm=utm, template_dir=config_dir() / "templates")
     if output is not None:
         write_atomically(output, text)
         click.echo(f"report written to {output}", err=True)

@@ -29,7 +29,7 @@ from auditor.redact import install_redacting_filter, redact
 EXIT_FAIL_UNDER = 1
 EXIT_BAD_INPUT = 2
 EXIT_ALL_FAILED = 3
-FORMATS = ("terminal", "json")
+FORMATS = ("terminal", "json", "html", "markdown", "csv")
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
