@@ -93,6 +93,15 @@ def load_platform_set(
     return platforms, blocks
 
 
+def platform_labels() -> dict[str, str]:
+    """Platform id -> label, for captions; empty when the definitions cannot be read (ids stand in)."""
+    try:
+        platforms, _ = load_platform_set()
+    except BrandError:
+        return {}
+    return {platform.id: platform.label for platform in platforms}
+
+
 def plan_checks(
     request: BrandRequest, platforms: Sequence[Platform], *, name_candidates: int | None
 ) -> tuple[list[tuple[Platform, str]], list[HandleResult], dict[str, str]]:

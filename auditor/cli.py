@@ -72,6 +72,7 @@ def render(
             from reports.markdown_report import render_markdown
 
             return render_markdown(report, language=language)
+        from auditor.brand import platform_labels
         from reports.html_report import ReportError, render_html
 
         try:
@@ -80,7 +81,7 @@ def render(
                 language=language,
                 utm=utm,
                 template_dir=template_dir,
-                platform_labels=_platform_labels(),
+                platform_labels=platform_labels(),
             )
         except ReportError as exc:  # a user's template: bad input, nothing written
             fail(str(exc))
@@ -89,17 +90,6 @@ def render(
     buffer = StringIO()
     render_terminal(report, buffer)
     return buffer.getvalue()
-
-
-def _platform_labels() -> dict[str, str]:
-    """Platform id -> label, for captions; ids stand in for labels if the definitions cannot be read."""
-    from auditor.brand import BrandError, load_platform_set
-
-    try:
-        platforms, _ = load_platform_set()
-    except BrandError:
-        return {}
-    return {platform.id: platform.label for platform in platforms}
 
 
 @click.group(
@@ -295,9 +285,10 @@ def main() -> None:
 
 
 def _register_subcommands() -> None:
-    from auditor import cli_brand
+    from auditor import cli_brand, cli_poster
 
     cli_brand.register(cli)
+    cli_poster.register(cli)
 
 
 _register_subcommands()

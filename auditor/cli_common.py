@@ -104,7 +104,7 @@ def settings_from(shared: dict[str, Any], geocoder: str | None = None) -> Settin
         fail(str(exc))
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     """Write the whole file or nothing: a crash or a full disk never leaves half a report."""
     directory = path.parent if str(path.parent) else Path(".")
     try:
@@ -112,8 +112,8 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from auditor.messages import N_
 from reports.qr import QrError, checked_url
@@ -141,3 +142,12 @@ def _clean(profiles: list[Profile]) -> list[Profile]:
         seen_ids.add(profile.id)
         out.append(Profile(profile.id, profile.family, profile.label, url, profile.action))
     return out
+
+
+def short_url(url: str, limit: int = 48) -> str:
+    """The URL as printed under a code: no scheme, no www., shortened in the middle when long."""
+    parts = urlsplit(url)
+    text = (parts.hostname or "").removeprefix("www.") + parts.path.rstrip("/")
+    if parts.query:
+        text += "?" + parts.query
+    return text if len(text) <= limit else text[: limit - 13] + "…" + text[-12:]
