@@ -285,10 +285,11 @@ def main() -> None:
 
 
 def _register_subcommands() -> None:
-    from auditor import cli_brand, cli_poster
+    from auditor import cli_batch, cli_brand, cli_poster
 
     cli_brand.register(cli)
     cli_poster.register(cli)
+    cli_batch.register(cli)
 
 
 _register_subcommands()
