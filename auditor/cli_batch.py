@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from auditor.cli_common import fail, merge_shared, run_async, settings_from, setup_logging, shared_options
+
+if TYPE_CHECKING:
+    from auditor.batch.run import BatchResult, Progress
 
 EXIT_ROWS_FAILED = 4
 EXIT_INTERRUPTED = 130
@@ -100,7 +106,11 @@ def register(cli: click.Group) -> None:
             language=language or language_from_environment(),
         )
         try:
-            result = run_async(run_batch(rows, settings, state, options, progress_printer(total)))
+            if sys.stderr.isatty():
+                with progress_bar(total) as progress:
+                    result = run_async(run_batch(rows, settings, state, options, progress))
+            else:
+                result = run_async(run_batch(rows, settings, state, options, progress_printer(total)))
         finally:
             state.close()
         click.echo(
@@ -114,6 +124,30 @@ def register(cli: click.Group) -> None:
             sys.exit(EXIT_INTERRUPTED)
         if result.refused or result.failed:
             sys.exit(EXIT_ROWS_FAILED)
+
+
+@contextmanager
+def progress_bar(total: int) -> Iterator[Progress]:
+    """A live bar on a terminal: rows done of the file, rate of audits, time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("batch"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.1f} shops/s"),
+        TimeRemainingColumn(),
+        transient=False,
+    ) as bar:
+        task = bar.add_task("batch", total=total, rate=0.0)
+        started = time.monotonic()
+
+        def update(result: BatchResult) -> None:
+            rate = result.audited / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=result.audited + result.skipped + result.refused, rate=rate)
+
+        yield update
 
 
 def _default_state(data_dir: Path, csv_file: Path, out_dir: Path) -> Path:
