@@ -290,6 +290,7 @@ def _register_subcommands() -> None:
     cli_brand.register(cli)
     cli_poster.register(cli)
     cli_batch.register(cli)
+    cli_batch.register_worker(cli)
 
 
 _register_subcommands()

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from auditor.cli_common import fail, merge_shared, run_async, settings_from, setup_logging, shared_options
+from auditor.redact import redact
 
 if TYPE_CHECKING:
     from auditor.batch.run import BatchResult, Progress
 
 EXIT_ROWS_FAILED = 4
+EXIT_PENDING = 5  # --collect: shops still waiting for a worker
 EXIT_INTERRUPTED = 130
 
 
@@ -50,6 +52,19 @@ def register(cli: click.Group) -> None:
     @click.option("--html", is_flag=True, help="Also write an HTML report per shop.")
     @click.option("--brand", is_flag=True, help="Also check handles and domains (36 platforms per shop).")
     @click.option("--lang", "language", type=click.Choice(["fr", "en"]), help="Language of the HTML reports.")
+    @click.option("--enqueue", is_flag=True, help="Put the shops on the work queue for `audit worker`.")
+    @click.option(
+        "--collect", is_flag=True, help="Show a queued batch's progress; write the outputs when done."
+    )
+    @click.option(
+        "--queue", "queue", metavar="URL", help="redis://host:6379/0 (default: embedded, or $SOLOMO_QUEUE)."
+    )
+    @click.option(
+        "--store", metavar="URL", help="Results store: postgresql://... (default: SQLite in the data dir)."
+    )
+    @click.option(
+        "--chunk", type=click.IntRange(1, 1000), default=20, show_default=True, help="Shops per queued task."
+    )
     @shared_options
     @click.pass_context
     def batch_command(
@@ -64,6 +79,11 @@ def register(cli: click.Group) -> None:
         html: bool,
         brand: bool,
         language: str | None,
+        enqueue: bool,
+        collect: bool,
+        queue: str | None,
+        store: str | None,
+        chunk: int,
         **shared_given: Any,
     ) -> None:
         """Audit every shop of CSV_FILE (any spreadsheet's export: UTF-8 or CP1252, `,` `;` or tab)."""
@@ -85,19 +105,38 @@ def register(cli: click.Group) -> None:
             )
         except CsvError as exc:
             fail(str(exc))
-        state_path = state_file or _default_state(settings.data_dir, csv_file, out_dir)
-        if fresh:
+        batch_key = batch_id(csv_file, out_dir)
+        state_path = state_file or settings.data_dir / "batches" / f"{csv_file.stem}-{batch_key}.sqlite"
+        target: str | Path = store or state_path
+        if fresh and store is None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{state_path}{suffix}").unlink(missing_ok=True)
         total = count_records(csv_file, fmt)
         click.echo(
             f"batch: {total} rows in {csv_file} ({fmt.encoding}, delimiter {fmt.delimiter!r}); "
-            f"state in {state_path}",
+            f"state in {redact(str(target))}",
             err=True,
         )
         if fmt.ignored:
             click.echo(f"batch: columns ignored: {', '.join(fmt.ignored)} (use --map to use one)", err=True)
-        state = BatchState(state_path)
+        if enqueue or collect:
+            _queued(
+                ctx,
+                csv_file,
+                out_dir,
+                rows,
+                settings,
+                shared,
+                target,
+                batch_key,
+                queue,
+                enqueue,
+                chunk,
+                html,
+                brand,
+            )
+            return
+        state = BatchState.open(target, batch_key)
         options = BatchOptions(
             out_dir=out_dir,
             concurrency=concurrency,
@@ -150,7 +189,112 @@ def progress_bar(total: int) -> Iterator[Progress]:
         yield update
 
 
-def _default_state(data_dir: Path, csv_file: Path, out_dir: Path) -> Path:
-    """One state per (input file, output directory): the same command resumes, another batch does not mix."""
-    digest = hashlib.sha256(f"{csv_file.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()[:16]
-    return data_dir / "batches" / f"{csv_file.stem}-{digest}.sqlite"
+def register_worker(cli: click.Group) -> None:
+    @cli.command("worker")
+    @click.option(
+        "--queue", "queue", metavar="URL", help="redis://host:6379/0 (default: embedded, or $SOLOMO_QUEUE)."
+    )
+    @click.option(
+        "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+    )
+    @click.option("--burst", is_flag=True, help="Run the tasks waiting, then exit (cron, tests).")
+    @shared_options
+    @click.pass_context
+    def worker_command(
+        ctx: click.Context, /, queue: str | None, workers: int, burst: bool, **shared_given: Any
+    ) -> None:
+        """Run queued audits: embedded (SQLite) by default, Redis with --queue; stop with Ctrl-C."""
+        from auditor.queue import make_queue, queue_url, run_worker
+
+        shared = merge_shared(ctx, **shared_given)
+        setup_logging(shared["verbose"])
+        settings = settings_from(shared)
+        url = queue_url(queue, settings.raw)
+        try:
+            work = make_queue(url, settings.data_dir)
+        except ValueError as exc:
+            fail(str(exc))
+        click.echo(f"worker: on {redact(url) if url else 'the embedded queue'}", err=True)
+        ran = run_worker(work, workers=workers, burst=burst)
+        if burst:
+            click.echo(f"worker: {ran} tasks run, queue empty", err=True)
+
+
+def batch_id(csv_file: Path, out_dir: Path) -> str:
+    """One batch per (input file, output directory): the same command resumes, another batch does not mix."""
+    return hashlib.sha256(f"{csv_file.resolve()}\0{out_dir.resolve()}".encode()).hexdigest()[:16]
+
+
+def _queued(
+    ctx: click.Context,
+    csv_file: Path,
+    out_dir: Path,
+    rows: Any,
+    settings: Any,
+    shared: dict[str, Any],
+    target: str | Path,
+    batch_key: str,
+    queue: str | None,
+    enqueue: bool,
+    chunk: int,
+    html: bool,
+    brand: bool,
+) -> None:
+    """--enqueue: record the file's rows, put the shops not done yet on the queue. --collect: progress,
+    and the outputs once every shop is done."""
+    from auditor.batch.csv_input import BadRow
+    from auditor.batch.distributed import collect, shop_payload
+    from auditor.batch.state import BatchState
+    from auditor.queue import enqueue_chunks, make_queue, queue_url
+
+    state = BatchState.open(target, batch_key)
+    try:
+        if enqueue:
+            url = queue_url(queue, settings.raw)
+            try:
+                work = make_queue(url, settings.data_dir)
+            except ValueError as exc:
+                fail(str(exc))
+            state.start_run()
+            refused = 0
+
+            def payloads() -> Iterator[dict[str, Any]]:
+                nonlocal refused
+                for row in rows:
+                    state.seen(row.key, row.line)
+                    if isinstance(row, BadRow):
+                        state.refused(row.key, row.line, row.reason, row.cells)
+                        refused += 1
+                    elif not state.is_done(row.key):
+                        yield shop_payload(row)
+
+            job = {
+                "store": str(target),
+                "batch": batch_key,
+                "sandbox": settings.sandbox,
+                "config_file": str(shared["config_file"]) if shared.get("config_file") else None,
+                "no_cache": not settings.cache_enabled,
+                "brand": brand,
+            }
+            tasks = enqueue_chunks(work, job, payloads(), chunk)
+            where = redact(url) if url else "the embedded queue"
+            click.echo(
+                f"batch: {tasks} tasks on {where} ({refused} rows refused); run `audit worker` to audit "
+                "them, then this command with --collect",
+                err=True,
+            )
+            return
+        # --collect
+        for row in rows:  # the current file decides which rows belong to the batch
+            state.seen(row.key, row.line)
+        done, refused = state.counts()
+        pending = state.pending()
+        click.echo(f"batch: {done} done, {pending} waiting for a worker, {refused} refused", err=True)
+        if pending:
+            sys.exit(EXIT_PENDING)
+        outputs = collect(state, out_dir, html=html)
+        click.echo(f"batch: outputs written: {', '.join(str(p) for p in outputs)}", err=True)
+        if refused:
+            sys.exit(EXIT_ROWS_FAILED)
+    finally:
+        state.close()

@@ -85,7 +85,7 @@ async def run_batch(
         async def audit_one(shop: Shop) -> None:
             try:
                 report = await run_audit(shop.business, settings, http=http, skip=skip)
-                name = _file_name(shop)
+                name = file_name(shop)
                 _write(reports_dir / f"{name}.json", render_json(report))
                 if options.html:
                     from reports.html_report import render_html
@@ -157,7 +157,7 @@ def _verdict(fields: dict[str, Any], name: str) -> str | None:
     return verdict.verdict if verdict is not None else None
 
 
-def _file_name(shop: Shop) -> str:
+def file_name(shop: Shop) -> str:
     """Stable and unique: the row's id (or line) made safe for a file name, and a bit of its content key."""
     ident = re.sub(r"[^A-Za-z0-9._-]+", "-", shop.ident).strip("-.")[:60] or "shop"
     return f"{ident}-{shop.key[:8]}"
