@@ -51,19 +51,12 @@ def audit_chunk(job: dict[str, Any], shops: list[dict[str, Any]], *, worker: str
 async def _audit_all(
     settings: Any, state: BatchState, shops: list[dict[str, Any]], worker: str, *, brand: bool
 ) -> int:
-    from auditor.engine import run_audit
-    from auditor.http import HttpClient
+    from auditor.engine import make_client, run_audit
     from reports.json_report import render_json
 
     audited = 0
     skip = () if brand else ("handles",)
-    async with HttpClient(
-        settings.http,
-        sandbox=settings.sandbox,
-        cache_dir=settings.cache_dir,
-        cache_ttl=settings.cache_ttl,
-        no_cache=not settings.cache_enabled,
-    ) as http:
+    async with make_client(settings) as http:
 
         async def one(shop: dict[str, Any]) -> None:
             nonlocal audited

@@ -25,8 +25,7 @@ from auditor.batch.csv_input import BadRow, Shop
 from auditor.batch.outputs import write_outputs
 from auditor.batch.state import BatchState
 from auditor.config import Settings
-from auditor.engine import every_provider_failed, run_audit
-from auditor.http import HttpClient
+from auditor.engine import every_provider_failed, make_client, run_audit
 from auditor.models import FIELDS, SEVERITIES, AuditReport
 from reports.json_report import render_json
 
@@ -74,13 +73,7 @@ async def run_batch(
     slots = asyncio.Semaphore(max(1, options.concurrency))
     in_flight: set[asyncio.Task[None]] = set()
     skip = () if options.brand else ("handles",)
-    async with HttpClient(
-        settings.http,
-        sandbox=settings.sandbox,
-        cache_dir=settings.cache_dir,
-        cache_ttl=settings.cache_ttl,
-        no_cache=not settings.cache_enabled,
-    ) as http:
+    async with make_client(settings) as http:
 
         async def audit_one(shop: Shop) -> None:
             try:
