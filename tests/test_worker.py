@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,25 @@ def _postgres_url() -> str | None:
     except Exception:
         return None
     return url
+
+
+@pytest.fixture
+def postgres_schema() -> Iterator[str]:
+    """A schema of its own for the test (dropped after it): the URL's search_path points there, so tables
+    left by other runs cannot interfere."""
+    import psycopg
+
+    base = _postgres_url()
+    assert base is not None
+    schema = f"solomo_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(base, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def audit(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -87,11 +107,13 @@ def test_the_embedded_queue_runs_a_batch_with_the_same_outputs(sandbox: Any, tmp
 @pytest.mark.skipif(
     _postgres_url() is None, reason="no PostgreSQL at SOLOMO_TEST_POSTGRES_URL or 127.0.0.1:5432"
 )
-def test_two_redis_workers_split_a_batch_and_audit_no_shop_twice(sandbox: Any, tmp_path: Path) -> None:
+def test_two_redis_workers_split_a_batch_and_audit_no_shop_twice(
+    sandbox: Any, tmp_path: Path, postgres_schema: str
+) -> None:
     import redis
 
-    redis_url, postgres_url = _redis_url(), _postgres_url()
-    assert redis_url and postgres_url
+    redis_url, postgres_url = _redis_url(), postgres_schema
+    assert redis_url
     redis.Redis.from_url(redis_url).flushdb()
     total = 16
     csv_file = shops_csv(tmp_path / f"shops-{uuid.uuid4().hex[:8]}.csv", total)  # a batch of its own

@@ -7,18 +7,17 @@ Summaries live here rather than in memory, so a 50,000-row file costs the same m
 the outputs are rebuilt from here in the file's order.
 
 SQLite (a file in the data dir, WAL) is the default; `postgresql://...` is the same schema for workers on
-several machines. The SQL is the dialects' common subset; schema changes are numbered migrations, applied
-in order and recorded in `schema_migrations`.
+several machines (auditor.store).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from auditor.store import Database, now
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: shops, refusals, the rows of the current run, and every audit attempt (who ran it).
@@ -45,51 +44,18 @@ MIGRATIONS: tuple[str, ...] = (
 class BatchState:
     """One batch's rows in a store; `open("postgresql://...")` or `open(Path)` for SQLite."""
 
-    def __init__(self, connection: Any, *, postgres: bool, batch: str = "default") -> None:
-        self._db = connection
-        self._postgres = postgres
+    def __init__(self, database: Database, batch: str = "default") -> None:
+        self._database = database
+        self._run = database.run
         self.batch = batch
-        self._migrate()
+        database.migrate("batch", MIGRATIONS)
 
     @classmethod
     def open(cls, target: str | Path, batch: str = "default") -> BatchState:
-        text = str(target)
-        if text.startswith(("postgresql://", "postgres://")):
-            import psycopg
-
-            return cls(psycopg.connect(text, autocommit=True), postgres=True, batch=batch)
-        path = Path(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, isolation_level=None, timeout=30)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a committed row survives a kill
-        return cls(connection, postgres=False, batch=batch)
-
-    # -- plumbing -------------------------------------------------------------------------------------
-
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if self._postgres:
-            sql = sql.replace("?", "%s")
-        return self._db.execute(sql, params)
-
-    def _migrate(self) -> None:
-        self._run(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
-        )
-        applied = {row[0] for row in self._run("SELECT version FROM schema_migrations").fetchall()}
-        for version, script in enumerate(MIGRATIONS, start=1):
-            if version in applied:
-                continue
-            for statement in (s.strip() for s in script.split(";")):
-                if statement:
-                    self._run(statement)
-            self._run(
-                "INSERT INTO schema_migrations VALUES (?, ?) ON CONFLICT (version) DO NOTHING",
-                (version, _now()),
-            )
+        return cls(Database.open(target), batch)
 
     def close(self) -> None:
-        self._db.close()
+        self._database.close()
 
     # -- a run ----------------------------------------------------------------------------------------
 
@@ -120,14 +86,14 @@ class BatchState:
         report_json: str | None = None,
         worker: str = "local",
     ) -> None:
-        self._run("INSERT INTO attempts VALUES (?, ?, ?, ?)", (self.batch, key, worker, _now()))
+        self._run("INSERT INTO attempts VALUES (?, ?, ?, ?)", (self.batch, key, worker, now()))
         self._run(
             "INSERT INTO shops VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch, key) DO UPDATE SET "
             "line = excluded.line, ident = excluded.ident, name = excluded.name, score = excluded.score, "
             "summary = excluded.summary, report = excluded.report, report_json = excluded.report_json, "
             "finished_at = excluded.finished_at",
             (self.batch, key, line, ident, name, summary.get("score"), json.dumps(summary), report,
-             report_json, _now()),
+             report_json, now()),
         )  # fmt: skip
 
     def refused(self, key: str, line: int, reason: str, cells: tuple[str, ...]) -> None:
@@ -184,7 +150,3 @@ class BatchState:
         """(key, worker) of every audit run for this batch: a key twice means a shop audited twice."""
         cursor = self._run("SELECT key, worker FROM attempts WHERE batch = ? ORDER BY at", (self.batch,))
         return [(str(key), str(worker)) for key, worker in cursor]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
