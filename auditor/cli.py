@@ -285,12 +285,13 @@ def main() -> None:
 
 
 def _register_subcommands() -> None:
-    from auditor import cli_batch, cli_brand, cli_poster
+    from auditor import cli_batch, cli_brand, cli_poster, cli_watch
 
     cli_brand.register(cli)
     cli_poster.register(cli)
     cli_batch.register(cli)
     cli_batch.register_worker(cli)
+    cli_watch.register(cli)
 
 
 _register_subcommands()

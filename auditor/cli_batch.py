@@ -8,6 +8,7 @@ some shops; 2 the file itself cannot be read as shops (binary, empty, no name co
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -214,6 +215,11 @@ def register_worker(cli: click.Group) -> None:
             work = make_queue(url, settings.data_dir)
         except ValueError as exc:
             fail(str(exc))
+        # The periodic watch task loads settings in the consumer: it sees this command's choices this way.
+        if shared.get("sandbox"):
+            os.environ["SOLOMO_SANDBOX"] = shared["sandbox"]
+        if shared.get("config_file"):
+            os.environ["SOLOMO_CONFIG"] = str(shared["config_file"])
         click.echo(f"worker: on {redact(url) if url else 'the embedded queue'}", err=True)
         ran = run_worker(work, workers=workers, burst=burst)
         if burst:

@@ -10,6 +10,7 @@ results live, so a worker killed mid-chunk leaves the finished shops recorded an
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import Iterable, Mapping
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 
 QUEUE_NAME = "solomo-auditor"
@@ -38,6 +39,7 @@ def queue_url(given: str | None, settings_raw: Mapping[str, Any]) -> str | None:
 class Queue:
     huey: Huey
     audit_chunk: TaskWrapper
+    run_due_watches: TaskWrapper
 
 
 def make_queue(url: str | None, data_dir: Path) -> Queue:
@@ -50,7 +52,8 @@ def make_queue(url: str | None, data_dir: Path) -> Queue:
     else:
         raise ValueError(f"queue URL must be redis://... (or none for the embedded queue), not {url!r}")
     task = huey.task(name="audit_chunk", retries=CHUNK_RETRIES, retry_delay=CHUNK_RETRY_DELAY_S)(_audit_chunk)
-    return Queue(huey, task)
+    watches = huey.periodic_task(crontab(minute="*"), name="run_due_watches")(_run_due_watches)
+    return Queue(huey, task, watches)
 
 
 def enqueue_chunks(
@@ -94,3 +97,18 @@ def _audit_chunk(job: dict[str, Any], shops: list[dict[str, Any]]) -> int:
     from auditor.batch.distributed import audit_chunk
 
     return audit_chunk(job, shops, worker=worker_name())
+
+
+def _run_due_watches() -> int:
+    """Huey's periodic entry point (every minute): the due watches, with the worker's own settings."""
+    from auditor.config import load_settings
+    from auditor.loop import loop_factory
+    from auditor.watch import WatchStore, run_due, store_target
+
+    settings = load_settings(None)
+    store = WatchStore.open(store_target(None, settings.data_dir))
+    try:
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            return len(runner.run(run_due(settings, store)))
+    finally:
+        store.close()
