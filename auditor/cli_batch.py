@@ -281,6 +281,7 @@ def _queued(
                 "config_file": str(shared["config_file"]) if shared.get("config_file") else None,
                 "no_cache": not settings.cache_enabled,
                 "brand": brand,
+                "shared_limits": url if url and url.startswith(("redis://", "rediss://")) else None,
             }
             tasks = enqueue_chunks(work, job, payloads(), chunk)
             where = redact(url) if url else "the embedded queue"

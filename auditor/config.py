@@ -239,6 +239,9 @@ def load_settings(
         max_redirects=reader.integer("http", "max_redirects", 5),
         ca_file=reader.string("http", "ca_file", "") or None,
         hosts=_host_limits(reader),
+        shared_limits=os.environ.get("SOLOMO_SHARED_LIMITS")
+        or reader.string("http", "shared_limits", "")
+        or None,
     )
     del http_table
     geocoder_name = geocoder or reader.string("geocoder", "name", "nominatim")

@@ -45,6 +45,7 @@ from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, wait_exponential_jitter
 
 from auditor.redact import contains_secret, redact
+from auditor.shared_limits import SharedSpacing, redis_client
 
 if TYPE_CHECKING:
     import hishel
@@ -107,6 +108,8 @@ class HttpSettings:
     max_redirects: int = 5
     ca_file: str | None = None  # PEM bundle to trust instead of the system's (a company proxy's CA)
     hosts: Mapping[str, HostLimit] = field(default_factory=dict)
+    # redis://... : the hosts' rates hold across every process using it (auditor.shared_limits)
+    shared_limits: str | None = None
 
 
 class FetchError(Exception):
@@ -169,7 +172,7 @@ def _charset(content_type: str) -> str:
 @dataclass
 class _HostSlot:
     in_flight: asyncio.Semaphore
-    limiter: AsyncLimiter | None
+    limiter: AsyncLimiter | SharedSpacing | None
 
 
 @dataclass(frozen=True)
@@ -389,6 +392,7 @@ class HttpClient:
         self._in_flight = asyncio.Semaphore(settings.max_in_flight)
         self._host_limits = {host.lower(): limit for host, limit in settings.hosts.items()}
         self._host_slots: dict[str, _HostSlot] = {}
+        self._redis: Any = None  # the shared limiters' connection pool, made on first use
         self._connections: _Connections | None = None
         self._storage: hishel.AsyncSqliteStorage | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -427,6 +431,9 @@ class HttpClient:
         if self._storage is not None:
             await self._storage.close()
             self._storage = None
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
 
     async def get(self, url: str, **kw: Any) -> HttpResponse:
         return await self.request("GET", url, **kw)
@@ -638,7 +645,13 @@ class HttpClient:
             limit = self._host_limits.get(host, HostLimit())
             concurrency = self._host_concurrency(host)
             # Capacity 1 refilled every 1/rate seconds: requests are evenly spaced, never sent in a burst.
-            limiter = AsyncLimiter(1, 1 / limit.rate) if limit.rate else None
+            limiter: AsyncLimiter | SharedSpacing | None = None
+            if limit.rate and self.settings.shared_limits:
+                if self._redis is None:
+                    self._redis = redis_client(self.settings.shared_limits)
+                limiter = SharedSpacing(self._redis, host, limit.rate)
+            elif limit.rate:
+                limiter = AsyncLimiter(1, 1 / limit.rate)
             slot = self._host_slots[host] = _HostSlot(asyncio.Semaphore(concurrency), limiter)
         return slot
 

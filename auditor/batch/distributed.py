@@ -10,6 +10,7 @@ the same outputs as an in-process batch, from the store.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ def audit_chunk(job: dict[str, Any], shops: list[dict[str, Any]], *, worker: str
         sandbox=job.get("sandbox"),
         no_cache=bool(job.get("no_cache")),
     )
+    if job.get("shared_limits") and not settings.http.shared_limits:
+        # Workers of a Redis queue share its per-host rates: ten workers, still one request a second.
+        settings = replace(settings, http=replace(settings.http, shared_limits=job["shared_limits"]))
     state = BatchState.open(job["store"], job["batch"])
     try:
         with asyncio.Runner(loop_factory=loop_factory()) as runner:
