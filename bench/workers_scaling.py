@@ -31,6 +31,12 @@ LIFTED = "".join(
 )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -63,7 +69,7 @@ def main() -> None:
             "--config",
             str(config),
         ]
-        print("| workers | shops | wall s | shops/s |\n|---|---|---|---|")
+        print("| workers | shops | wall s | shops/s | sandbox server CPU s |\n|---|---|---|---|---|")
         walls = {}
         for workers in (1, 2):
             redis.Redis.from_url(args.redis).flushdb()
@@ -82,13 +88,16 @@ def main() -> None:
             ]
             queued = subprocess.run([*base, *enqueue], env=env, capture_output=True, text=True)
             assert queued.returncode == 0, queued.stderr
+            server_cpu = _cpu_seconds(sandbox.pid)
             started = time.perf_counter()
             worker = [*base, "worker", "--queue", args.redis, "--burst"]
             procs = [subprocess.Popen(worker, env=env, stderr=subprocess.DEVNULL) for _ in range(workers)]
             for proc in procs:
                 proc.wait()
             walls[workers] = time.perf_counter() - started
-            print(f"| {workers} | {args.shops} | {walls[workers]:.1f} | {args.shops / walls[workers]:.1f} |")
+            server_cpu = _cpu_seconds(sandbox.pid) - server_cpu
+            rate = args.shops / walls[workers]
+            print(f"| {workers} | {args.shops} | {walls[workers]:.1f} | {rate:.1f} | {server_cpu:.1f} |")
         print(f"\nspeed-up with two workers: {walls[1] / walls[2]:.2f}x")
 
 

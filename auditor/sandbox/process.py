@@ -33,6 +33,13 @@ class SandboxProcess:
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[str] | None = None
 
+    @property
+    def pid(self) -> int:
+        """The server process's id (benchmarks read its CPU time)."""
+        if self._process is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._process.pid
+
     def _start(self, port: int) -> str | None:
         # stderr goes to a file, not a pipe: an unread pipe that fills up would block the server.
         stderr = tempfile.TemporaryFile("w+")  # noqa: SIM115 - outlives this call, closed in __exit__
