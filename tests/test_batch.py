@@ -255,3 +255,33 @@ def test_sigint_stops_after_the_shops_in_flight_and_says_how_to_resume(sandbox: 
     summary = read_csv(tmp_path / "out" / "summary.csv")
     assert 2 <= len(summary) < 12
     assert len(summary) == _done(tmp_path / "state.sqlite")  # every shop started was finished and recorded
+
+
+def test_a_fifty_thousand_row_batch_runs_in_flat_memory(sandbox: Any, tmp_path: Path) -> None:
+    """Every row refused (no name), so the whole path runs — reading, state, errors.csv — without auditing
+    50,000 shops; the process's peak memory stays near an empty batch's."""
+    rows = ["Nom;Adresse;Ref"] + [f";{i} rue du Test;R{i:06d}" for i in range(50_000)]
+    csv_file = write(tmp_path / "many.csv", "\n".join(rows) + "\n")
+    argv_prefix = [sys.executable, "-c", MEASURE]
+    done = subprocess.run(
+        [*argv_prefix, "--sandbox", sandbox.url, "batch", str(csv_file), "-o", str(tmp_path / "out"),
+         "--state", str(tmp_path / "state.sqlite")],
+        env={**os.environ, **KEYS}, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 4, done.stderr  # every row refused
+    peak_mb = float(done.stdout.strip().splitlines()[-1])
+    assert len(read_csv(tmp_path / "out" / "errors.csv")) == 50_000
+    assert peak_mb < 150, f"peak RSS {peak_mb:.0f} MB"
+
+
+# Runs the CLI in-process, then prints the process's peak RSS in MB (Linux reports ru_maxrss in KB).
+MEASURE = """
+import resource, sys
+from auditor.cli import cli
+try:
+    cli.main(args=sys.argv[1:], prog_name="audit", standalone_mode=True)
+except SystemExit as exit:
+    code = exit.code
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+sys.exit(code)
+"""
