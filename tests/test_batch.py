@@ -274,14 +274,17 @@ def test_a_fifty_thousand_row_batch_runs_in_flat_memory(sandbox: Any, tmp_path: 
     assert peak_mb < 150, f"peak RSS {peak_mb:.0f} MB"
 
 
-# Runs the CLI in-process, then prints the process's peak RSS in MB (Linux reports ru_maxrss in KB).
+# Runs the CLI in-process, then prints the process's peak RSS in MB. VmHWM, not getrusage's ru_maxrss:
+# Linux carries ru_maxrss over from the parent across fork and exec, so a child of a large pytest process
+# would report pytest's peak.
 MEASURE = """
-import resource, sys
+import sys
 from auditor.cli import cli
 try:
     cli.main(args=sys.argv[1:], prog_name="audit", standalone_mode=True)
 except SystemExit as exit:
     code = exit.code
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+status = open("/proc/self/status").read()
+print(int(status.split("VmHWM:")[1].split()[0]) / 1024)
 sys.exit(code)
 """

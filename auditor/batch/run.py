@@ -98,12 +98,14 @@ async def run_batch(
                 result.interrupted = True
                 break
             state.seen(row.key, row.line)
-            if isinstance(row, BadRow):
-                state.refused(row.key, row.line, row.reason, row.cells)
-                result.refused += 1
-                continue
-            if state.is_done(row.key):
-                result.skipped += 1
+            if isinstance(row, BadRow) or state.is_done(row.key):
+                if isinstance(row, BadRow):
+                    state.refused(row.key, row.line, row.reason, row.cells)
+                    result.refused += 1
+                else:
+                    result.skipped += 1
+                if progress is not None:
+                    progress(result)
                 continue
             await slots.acquire()
             if stop.is_set():
