@@ -32,7 +32,7 @@ from auditor.consensus import SOURCE_PRIORITY, ReferenceSet, build_references
 from auditor.findings import listing_findings, site_findings, sort_findings
 from auditor.geocode import GeocodeError, geocode_address
 from auditor.http import FetchError, HttpClient
-from auditor.match import MatchResult, MatchTarget, best_match, distance_m, names_agree
+from auditor.match import MatchResult, MatchTarget, best_match, distance_m, duplicates, names_agree
 from auditor.models import (
     Address,
     AuditError,
@@ -68,6 +68,7 @@ class ProviderRun:
     status: ListingStatus = "not_found"
     reason: str | None = None
     candidates: list[Candidate] = field(default_factory=list)
+    duplicates: list[Candidate] = field(default_factory=list)
     matched: tuple[Candidate, MatchResult] | None = None
     enriched: set[str] = field(default_factory=set)  # listing ids already through `enrich`
 
@@ -318,6 +319,8 @@ class Audit:
                 run.matched = (run.candidates[0], MatchResult(signals=(), name_score=100.0, distance_m=None))
                 continue
             run.matched = best_match(run.candidates, target, self.settings.match)
+            if run.matched is not None:
+                run.duplicates = duplicates(run.candidates, run.matched[0], target, self.settings.match)
 
     def _query(self, refs: ReferenceSet) -> SearchQuery:
         b = self.business
@@ -467,6 +470,7 @@ class Audit:
             review_url=candidate.review_url,
             match_signals=result.signals,
             candidate=candidate,
+            duplicates=tuple(run.duplicates),
         )
 
     def _report(self, refs: ReferenceSet, geocoded: Address | None) -> AuditReport:

@@ -102,6 +102,16 @@ def listing_findings(listing: Listing, label: str, fix_url: str | None, radius_m
                 items=variants,
             )
         )
+    if listing.duplicates:
+        urls = [
+            c.url or c.listing_id or "?" for c in (listing.candidate, *listing.duplicates) if c is not None
+        ]
+        out.append(
+            finding(
+                "medium", "duplicate_listing", M.DUPLICATE_LISTING, provider, fix_url,
+                label=label, count=len(urls), urls=", ".join(urls),
+            )
+        )  # fmt: skip
     if listing.distance_m is not None and listing.distance_m > radius_m:
         out.append(
             finding(

@@ -115,3 +115,19 @@ def best_match(
     ranked.sort(key=lambda item: (item[0], item[1]), reverse=True)
     _, _, candidate, result = ranked[0]
     return candidate, result
+
+
+def duplicates(
+    candidates: Iterable[Candidate], matched: Candidate, target: MatchTarget, settings: MatchSettings
+) -> list[Candidate]:
+    """Other listings of the same provider that are the business too: the same phone, or the name within
+    the radius. Duplicates split the reviews and confuse maps; the owner should have them merged."""
+    out: list[Candidate] = []
+    for candidate in candidates:
+        if candidate is matched or (candidate.listing_id and candidate.listing_id == matched.listing_id):
+            continue
+        result = match_candidate(candidate, target, settings)
+        near = result.distance_m is not None and result.distance_m <= settings.radius_m
+        if "phone" in result.signals or ("name" in result.signals and near):
+            out.append(candidate)
+    return out

@@ -107,6 +107,10 @@ VARIANTS = N_(
     "spelling everywhere helps search engines trust the listing."
 )
 PIN_FAR = N_("{label} puts the pin {distance} m from the address.")
+DUPLICATE_LISTING = N_(
+    "{label} has {count} listings for the business ({urls}): duplicates split the reviews and confuse maps; "
+    "ask {label} to merge them."
+)
 
 # -- the website -----------------------------------------------------------------------------------------
 

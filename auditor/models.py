@@ -124,6 +124,7 @@ class Listing:
     review_url: str | None = None
     match_signals: tuple[str, ...] = ()  # which of name/address/phone agreed
     candidate: Candidate | None = None
+    duplicates: tuple[Candidate, ...] = ()  # other listings of this provider that are the business too
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ def _listing(listing: Listing) -> dict[str, Any]:
         "review_count": listing.review_count,
         "review_url": listing.review_url,
         "match_signals": list(listing.match_signals),
+        "duplicates": [
+            {"listing_id": d.listing_id, "url": d.url, "name": d.name} for d in listing.duplicates
+        ],
     }
 
 

@@ -524,3 +524,20 @@ def test_nominatim_one_request_per_second_holds_with_the_shipped_config(sandbox:
     hits = [entry for entry in sandbox.log() if entry["host"] == "nominatim.openstreetmap.org"]
     assert len(hits) == 2
     assert time.monotonic() - started >= 1.0
+
+
+def test_a_duplicate_listing_is_reported_with_both_urls(run: Run, keys: dict[str, str]) -> None:
+    durand = [
+        "Boulangerie Durand",
+        "--address",
+        "20 rue de la République, 69002 Lyon",
+        "--phone",
+        "04 78 42 20 20",
+    ]
+    report = _json(run(*durand, "--format", "json", "--skip", "website"))
+    google = _listing(report, "google_places")
+    assert [d["listing_id"] for d in google["duplicates"]] == ["ChIJsbx-Durand-Lyon-0000009"]
+    assert all(not _listing(report, p)["duplicates"] for p in ("osm", "yelp"))
+    [finding] = [f for f in report["findings"] if f["code"] == "duplicate_listing"]
+    assert finding["provider"] == "google_places" and finding["params"]["count"] == 2
+    assert google["url"] in finding["message"] and google["duplicates"][0]["url"] in finding["message"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.config import MatchSettings
-from auditor.match import MatchTarget, best_match, match_candidate, names_agree
+from auditor.match import MatchTarget, best_match, duplicates, match_candidate, names_agree
 from auditor.models import Address, Candidate
 
 SETTINGS = MatchSettings(name_threshold=80, radius_m=200, min_signals=2)
@@ -106,3 +106,26 @@ def test_min_signals_is_configurable() -> None:
     candidate = _candidate("Boulangerie Dupont", "04 78 42 10 11", pin)
     assert match_candidate(candidate, TARGET, SETTINGS).is_match(SETTINGS)
     assert not match_candidate(candidate, TARGET, strict).is_match(strict)
+
+
+def test_duplicates_are_the_other_listings_with_the_phone_or_the_name_nearby() -> None:
+    here = Address(
+        street="Rue de la République", house_number="12", postcode="69002", lat=45.7627, lon=4.8357
+    )
+    across_town = Address(
+        street="Cours Lafayette", house_number="80", postcode="69003", lat=45.7630, lon=4.8590
+    )
+
+    def listing(ident: str, name: str, phone: str | None, address: Address) -> Candidate:
+        return Candidate("google_places", name=name, phone=phone, address=address, listing_id=ident)
+
+    matched = listing("A", "Boulangerie Dupont", "04 78 42 10 10", here)
+    candidates = [
+        matched,
+        listing("B", "Dupont Boulangerie", "+33 4 78 42 10 10", across_town),  # same phone elsewhere
+        listing("C", "Boulangerie Dupont", None, here),  # same name, here
+        listing("D", "Boulangerie Dupont", "04 78 60 00 00", across_town),  # a branch across town
+        listing("E", "Boulangerie Durand", "04 78 42 20 20", here),  # the rival next door
+        listing("A", "Boulangerie Dupont", "04 78 42 10 10", here),  # the same listing twice
+    ]
+    assert [c.listing_id for c in duplicates(candidates, matched, TARGET, SETTINGS)] == ["B", "C"]
