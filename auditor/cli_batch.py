@@ -151,6 +151,8 @@ def register(cli: click.Group) -> None:
                     result = run_async(run_batch(rows, settings, state, options, progress))
             else:
                 result = run_async(run_batch(rows, settings, state, options, progress_printer(total)))
+        except OSError as exc:  # a full disk, an unwritable output directory: the shops done stay done
+            fail(f"batch stopped: {exc.strerror or exc} ({exc.filename or out_dir}); fix it and run again", 1)
         finally:
             state.close()
         click.echo(
