@@ -20,6 +20,7 @@ DEMO_KEYS = {
     "SOLOMO_GOOGLE_PLACES_KEY": "sandbox-demo-google",
     "SOLOMO_YELP_KEY": "sandbox-demo-yelp",
     "SOLOMO_FOURSQUARE_KEY": "sandbox-demo-foursquare",
+    "SOLOMO_TRIPADVISOR_KEY": "sandbox-demo-tripadvisor",
 }
 DEMO_AUDIT = [
     "Boulangerie Dupont",

@@ -30,6 +30,7 @@ KEYS = {
     "SOLOMO_GOOGLE_PLACES_KEY": "sandbox-bench",
     "SOLOMO_YELP_KEY": "sandbox-bench",
     "SOLOMO_FOURSQUARE_KEY": "sandbox-bench",
+    "SOLOMO_TRIPADVISOR_KEY": "sandbox-bench",
 }
 FULL = Business(
     name="Boulangerie Dupont",

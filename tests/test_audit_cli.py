@@ -22,6 +22,7 @@ KEYS = {
     "SOLOMO_GOOGLE_PLACES_KEY": "sandbox-test-google-7f3a9c",
     "SOLOMO_YELP_KEY": "sandbox-test-yelp-51be20",
     "SOLOMO_FOURSQUARE_KEY": "sandbox-test-fsq-c0ffee",
+    "SOLOMO_TRIPADVISOR_KEY": "sandbox-test-ta-d00d1e",
 }
 DUPONT = [
     "Boulangerie Dupont",
@@ -96,9 +97,15 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "osm": "found",
         "yelp": "found",
         "foursquare": "found",
+        "tripadvisor": "found",
         "website": "found",
     }
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
+    tripadvisor = _verdicts(report, "tripadvisor")
+    assert tripadvisor["name"] == "match"
+    assert tripadvisor["hours"] == "variant"  # the same week, written as Tripadvisor's weekday_text
+    assert tripadvisor["website"] == "missing"  # the Tripadvisor listing has no website
+    assert _listing(report, "tripadvisor")["review_url"].startswith("https://www.tripadvisor.fr/UserReview-")
     assert google["phone"] == "mismatch"  # 04 78 42 10 11
     assert google["name"] == "match"
     assert yelp["name"] == "variant"  # SARL
@@ -173,6 +180,7 @@ def test_keys_only_travel_to_their_own_host(run: Run, sandbox: Any, keys: dict[s
         KEYS["SOLOMO_GOOGLE_PLACES_KEY"]: "places.googleapis.com",
         KEYS["SOLOMO_YELP_KEY"]: "api.yelp.com",
         KEYS["SOLOMO_FOURSQUARE_KEY"]: "places-api.foursquare.com",
+        KEYS["SOLOMO_TRIPADVISOR_KEY"]: "api.content.tripadvisor.com",
     }
     log = sandbox.log()
     assert {entry["host"] for entry in log} >= set(owners.values())
@@ -321,6 +329,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
         "places.googleapis.com",
         "api.yelp.com",
         "places-api.foursquare.com",
+        "api.content.tripadvisor.com",
         "www.boulangerie-dupont.fr",
     ]
     sandbox.configure(

@@ -26,7 +26,17 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from auditor.sandbox import ban, foursquare, google_places, nominatim, platforms, rdap, websites, yelp
+from auditor.sandbox import (
+    ban,
+    foursquare,
+    google_places,
+    nominatim,
+    platforms,
+    rdap,
+    tripadvisor,
+    websites,
+    yelp,
+)
 from auditor.sandbox.emulation import (
     OPEN_TRANSPORTS,
     Emulation,
@@ -178,6 +188,7 @@ class SandboxApp:
             google_places.emulation(world),
             yelp.emulation(world),
             foursquare.emulation(world),
+            tripadvisor.emulation(world),
             websites.emulation(world),
             platforms.emulation(world),
             rdap.emulation(world),

@@ -248,6 +248,27 @@ class FoursquarePlace:
 
 
 @dataclass(frozen=True)
+class TripadvisorLocation:
+    location_id: str
+    name: str
+    category: str  # restaurant, attraction, hotel
+    street1: str
+    street2: str
+    city: str
+    postalcode: str
+    country: str  # the country's name, as Tripadvisor writes it
+    lat: float
+    lon: float
+    phone: str | None  # as displayed ("+33 4 78 42 10 10")
+    website: str | None
+    hours: WeekHours | None
+    rating: float | None
+    num_reviews: int | None
+    geo_id: str  # the city's Tripadvisor id, in its URLs (g187265 = Lyon)
+    slug: str  # the listing's URL words
+
+
+@dataclass(frozen=True)
 class Shop:
     key: str
     timezone: str
@@ -256,6 +277,7 @@ class Shop:
     google: GooglePlace | None
     yelp: YelpBusiness | None
     foursquare: FoursquarePlace | None
+    tripadvisor: TripadvisorLocation | None = None
 
     def tz(self) -> tzinfo:
         try:
@@ -299,7 +321,8 @@ class World:
     def shop_for(self, record: object) -> Shop:
         """The shop a provider record belongs to (for its time zone)."""
         for shop in self.shops:
-            if any(record is mine for mine in (shop.osm, shop.google, shop.yelp, shop.foursquare)):
+            mine = (shop.osm, shop.google, shop.yelp, shop.foursquare, shop.tripadvisor)
+            if any(record is item for item in mine):
                 return shop
         raise KeyError("record is not part of this world")
 
@@ -318,6 +341,10 @@ class World:
     @property
     def foursquare_places(self) -> list[FoursquarePlace]:
         return [shop.foursquare for shop in self.shops if shop.foursquare is not None]
+
+    @property
+    def tripadvisor_locations(self) -> list[TripadvisorLocation]:
+        return [shop.tripadvisor for shop in self.shops if shop.tripadvisor is not None]
 
 
 def load_world(path: Path | None = None) -> World:
@@ -347,6 +374,7 @@ def _shop(raw: dict[str, Any]) -> Shop:
         google=_google(raw["google"]) if raw.get("google") else None,
         yelp=_yelp(raw["yelp"]) if raw.get("yelp") else None,
         foursquare=_foursquare(raw["foursquare"]) if raw.get("foursquare") else None,
+        tripadvisor=_tripadvisor(raw["tripadvisor"]) if raw.get("tripadvisor") else None,
     )
 
 
@@ -370,6 +398,10 @@ def _foursquare(raw: dict[str, Any]) -> FoursquarePlace:
     raw["hours"] = _hours(raw.get("hours"))
     raw["categories"] = tuple(FoursquareCategory(**item) for item in raw["categories"])
     return FoursquarePlace(**raw)
+
+
+def _tripadvisor(raw: dict[str, Any]) -> TripadvisorLocation:
+    return TripadvisorLocation(**{**raw, "hours": _hours(raw.get("hours"))})
 
 
 def _website(raw: dict[str, Any], base: Path) -> Website:
