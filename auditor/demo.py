@@ -21,6 +21,7 @@ DEMO_KEYS = {
     "SOLOMO_YELP_KEY": "sandbox-demo-yelp",
     "SOLOMO_FOURSQUARE_KEY": "sandbox-demo-foursquare",
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-demo-tripadvisor",
+    "SOLOMO_HERE_KEY": "sandbox-demo-here",
 }
 DEMO_AUDIT = [
     "Boulangerie Dupont",

@@ -368,8 +368,9 @@ class Audit:
         for run in deferred:
             missing = [need for need in run.provider.needs if not getattr(query, need)]
             if missing:
-                run.status = "not_found"
-                run.reason = f"no {missing[0]} given, and none found on the other sources"
+                run.status = run.provider.absent_need_status
+                what = "position" if missing[0] in ("lat", "lon") else missing[0]
+                run.reason = f"no {what} given, and none found on the other sources"
             else:
                 step2.append(asyncio.create_task(self._search(run, query)))
         discovered_geocode: asyncio.Task[Address | None] | None = None

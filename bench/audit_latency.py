@@ -31,6 +31,7 @@ KEYS = {
     "SOLOMO_YELP_KEY": "sandbox-bench",
     "SOLOMO_FOURSQUARE_KEY": "sandbox-bench",
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-bench",
+    "SOLOMO_HERE_KEY": "sandbox-bench",
 }
 FULL = Business(
     name="Boulangerie Dupont",

@@ -83,6 +83,9 @@ class Provider:
     # Query fields the provider cannot work without (the website provider needs `website`). When the user did
     # not give one, the engine runs the provider after the other sources, with the value they agree on.
     needs: ClassVar[tuple[str, ...]] = ()
+    # What the listing is when a need stays unknown: "not_found" when that absence is itself the finding (no
+    # website anywhere), "skipped" when the provider simply could not ask (no position to search around).
+    absent_need_status: ClassVar[Literal["not_found", "skipped"]] = "skipped"
     # True when the provider's answer is the business's own by definition (its website): not matched.
     identifies_business: ClassVar[bool] = False
 

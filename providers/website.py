@@ -840,6 +840,7 @@ class WebsiteProvider(Provider):
     key_env = None
     hosts = ()
     needs = ("website",)
+    absent_need_status = "not_found"  # no website given and none found: that is the finding
     identifies_business = True  # the owner's own site is theirs by definition: never matched
     docs_url = "https://developers.google.com/search/docs/appearance/structured-data/local-business"
     quota = "No key; the home page plus up to two small files (robots.txt, sitemap) per audit"

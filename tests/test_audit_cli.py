@@ -23,6 +23,7 @@ KEYS = {
     "SOLOMO_YELP_KEY": "sandbox-test-yelp-51be20",
     "SOLOMO_FOURSQUARE_KEY": "sandbox-test-fsq-c0ffee",
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-test-ta-d00d1e",
+    "SOLOMO_HERE_KEY": "sandbox-test-here-beef42",
 }
 DUPONT = [
     "Boulangerie Dupont",
@@ -98,6 +99,7 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "yelp": "found",
         "foursquare": "found",
         "tripadvisor": "found",
+        "here": "found",
         "website": "found",
     }
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
@@ -181,6 +183,7 @@ def test_keys_only_travel_to_their_own_host(run: Run, sandbox: Any, keys: dict[s
         KEYS["SOLOMO_YELP_KEY"]: "api.yelp.com",
         KEYS["SOLOMO_FOURSQUARE_KEY"]: "places-api.foursquare.com",
         KEYS["SOLOMO_TRIPADVISOR_KEY"]: "api.content.tripadvisor.com",
+        KEYS["SOLOMO_HERE_KEY"]: "discover.search.hereapi.com",
     }
     log = sandbox.log()
     assert {entry["host"] for entry in log} >= set(owners.values())
@@ -330,6 +333,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
         "api.yelp.com",
         "places-api.foursquare.com",
         "api.content.tripadvisor.com",
+        "discover.search.hereapi.com",
         "www.boulangerie-dupont.fr",
     ]
     sandbox.configure(
@@ -341,7 +345,10 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
     assert result.exit_code == 3
     report = json.loads(result.stdout)
     validate_report(report)
-    assert {item["status"] for item in report["listings"]} == {"error"}
+    statuses = {item["provider"]: item["status"] for item in report["listings"]}
+    # HERE searches around the geocoded position: with the geocoder down too, it could not ask at all.
+    assert statuses.pop("here") == "skipped"
+    assert set(statuses.values()) == {"error"}
 
 
 def test_fail_under(run: Run, keys: dict[str, str]) -> None:

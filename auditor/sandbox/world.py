@@ -269,6 +269,26 @@ class TripadvisorLocation:
 
 
 @dataclass(frozen=True)
+class HerePlace:
+    id: str  # here:pds:place:...
+    title: str
+    house_number: str
+    street: str
+    postal_code: str
+    city: str
+    district: str
+    state: str
+    country_code: str  # ISO alpha-3, as HERE writes it
+    country_name: str
+    lat: float
+    lon: float
+    phone: str | None  # E.164
+    www: str | None
+    hours: WeekHours | None
+    category: str
+
+
+@dataclass(frozen=True)
 class Shop:
     key: str
     timezone: str
@@ -278,6 +298,7 @@ class Shop:
     yelp: YelpBusiness | None
     foursquare: FoursquarePlace | None
     tripadvisor: TripadvisorLocation | None = None
+    here: HerePlace | None = None
 
     def tz(self) -> tzinfo:
         try:
@@ -321,7 +342,7 @@ class World:
     def shop_for(self, record: object) -> Shop:
         """The shop a provider record belongs to (for its time zone)."""
         for shop in self.shops:
-            mine = (shop.osm, shop.google, shop.yelp, shop.foursquare, shop.tripadvisor)
+            mine = (shop.osm, shop.google, shop.yelp, shop.foursquare, shop.tripadvisor, shop.here)
             if any(record is item for item in mine):
                 return shop
         raise KeyError("record is not part of this world")
@@ -341,6 +362,10 @@ class World:
     @property
     def foursquare_places(self) -> list[FoursquarePlace]:
         return [shop.foursquare for shop in self.shops if shop.foursquare is not None]
+
+    @property
+    def here_places(self) -> list[HerePlace]:
+        return [shop.here for shop in self.shops if shop.here is not None]
 
     @property
     def tripadvisor_locations(self) -> list[TripadvisorLocation]:
@@ -375,6 +400,9 @@ def _shop(raw: dict[str, Any]) -> Shop:
         yelp=_yelp(raw["yelp"]) if raw.get("yelp") else None,
         foursquare=_foursquare(raw["foursquare"]) if raw.get("foursquare") else None,
         tripadvisor=_tripadvisor(raw["tripadvisor"]) if raw.get("tripadvisor") else None,
+        here=HerePlace(**{**raw["here"], "hours": _hours(raw["here"].get("hours"))})
+        if raw.get("here")
+        else None,
     )
 
 
