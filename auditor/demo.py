@@ -22,6 +22,7 @@ DEMO_KEYS = {
     "SOLOMO_FOURSQUARE_KEY": "sandbox-demo-foursquare",
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-demo-tripadvisor",
     "SOLOMO_HERE_KEY": "sandbox-demo-here",
+    "SOLOMO_TOMTOM_KEY": "sandbox-demo-tomtom",
 }
 DEMO_AUDIT = [
     "Boulangerie Dupont",

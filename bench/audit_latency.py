@@ -32,6 +32,7 @@ KEYS = {
     "SOLOMO_FOURSQUARE_KEY": "sandbox-bench",
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-bench",
     "SOLOMO_HERE_KEY": "sandbox-bench",
+    "SOLOMO_TOMTOM_KEY": "sandbox-bench",
 }
 FULL = Business(
     name="Boulangerie Dupont",

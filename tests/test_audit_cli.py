@@ -24,6 +24,7 @@ KEYS = {
     "SOLOMO_FOURSQUARE_KEY": "sandbox-test-fsq-c0ffee",
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-test-ta-d00d1e",
     "SOLOMO_HERE_KEY": "sandbox-test-here-beef42",
+    "SOLOMO_TOMTOM_KEY": "sandbox-test-tomtom-a1b2",
 }
 DUPONT = [
     "Boulangerie Dupont",
@@ -100,6 +101,7 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "foursquare": "found",
         "tripadvisor": "found",
         "here": "found",
+        "tomtom": "found",
         "website": "found",
     }
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
@@ -184,6 +186,7 @@ def test_keys_only_travel_to_their_own_host(run: Run, sandbox: Any, keys: dict[s
         KEYS["SOLOMO_FOURSQUARE_KEY"]: "places-api.foursquare.com",
         KEYS["SOLOMO_TRIPADVISOR_KEY"]: "api.content.tripadvisor.com",
         KEYS["SOLOMO_HERE_KEY"]: "discover.search.hereapi.com",
+        KEYS["SOLOMO_TOMTOM_KEY"]: "api.tomtom.com",
     }
     log = sandbox.log()
     assert {entry["host"] for entry in log} >= set(owners.values())
@@ -334,6 +337,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
         "places-api.foursquare.com",
         "api.content.tripadvisor.com",
         "discover.search.hereapi.com",
+        "api.tomtom.com",
         "www.boulangerie-dupont.fr",
     ]
     sandbox.configure(
@@ -347,7 +351,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
     validate_report(report)
     statuses = {item["provider"]: item["status"] for item in report["listings"]}
     # HERE searches around the geocoded position: with the geocoder down too, it could not ask at all.
-    assert statuses.pop("here") == "skipped"
+    assert statuses.pop("here") == statuses.pop("tomtom") == "skipped"
     assert set(statuses.values()) == {"error"}
 
 

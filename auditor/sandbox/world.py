@@ -289,6 +289,24 @@ class HerePlace:
 
 
 @dataclass(frozen=True)
+class TomtomPoi:
+    id: str
+    name: str
+    street_number: str
+    street_name: str
+    municipality: str
+    postal_code: str
+    country_code: str  # ISO alpha-2
+    country: str
+    lat: float
+    lon: float
+    phone: str | None  # as displayed ("+33 4 78 42 10 10")
+    url: str | None  # often without a scheme ("www.x.fr")
+    hours: WeekHours | None
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Shop:
     key: str
     timezone: str
@@ -299,6 +317,7 @@ class Shop:
     foursquare: FoursquarePlace | None
     tripadvisor: TripadvisorLocation | None = None
     here: HerePlace | None = None
+    tomtom: TomtomPoi | None = None
 
     def tz(self) -> tzinfo:
         try:
@@ -342,7 +361,15 @@ class World:
     def shop_for(self, record: object) -> Shop:
         """The shop a provider record belongs to (for its time zone)."""
         for shop in self.shops:
-            mine = (shop.osm, shop.google, shop.yelp, shop.foursquare, shop.tripadvisor, shop.here)
+            mine = (
+                shop.osm,
+                shop.google,
+                shop.yelp,
+                shop.foursquare,
+                shop.tripadvisor,
+                shop.here,
+                shop.tomtom,
+            )
             if any(record is item for item in mine):
                 return shop
         raise KeyError("record is not part of this world")
@@ -362,6 +389,10 @@ class World:
     @property
     def foursquare_places(self) -> list[FoursquarePlace]:
         return [shop.foursquare for shop in self.shops if shop.foursquare is not None]
+
+    @property
+    def tomtom_pois(self) -> list[TomtomPoi]:
+        return [shop.tomtom for shop in self.shops if shop.tomtom is not None]
 
     @property
     def here_places(self) -> list[HerePlace]:
@@ -400,9 +431,8 @@ def _shop(raw: dict[str, Any]) -> Shop:
         yelp=_yelp(raw["yelp"]) if raw.get("yelp") else None,
         foursquare=_foursquare(raw["foursquare"]) if raw.get("foursquare") else None,
         tripadvisor=_tripadvisor(raw["tripadvisor"]) if raw.get("tripadvisor") else None,
-        here=HerePlace(**{**raw["here"], "hours": _hours(raw["here"].get("hours"))})
-        if raw.get("here")
-        else None,
+        here=_here(raw["here"]) if raw.get("here") else None,
+        tomtom=_tomtom(raw["tomtom"]) if raw.get("tomtom") else None,
     )
 
 
@@ -426,6 +456,14 @@ def _foursquare(raw: dict[str, Any]) -> FoursquarePlace:
     raw["hours"] = _hours(raw.get("hours"))
     raw["categories"] = tuple(FoursquareCategory(**item) for item in raw["categories"])
     return FoursquarePlace(**raw)
+
+
+def _here(raw: dict[str, Any]) -> HerePlace:
+    return HerePlace(**{**raw, "hours": _hours(raw.get("hours"))})
+
+
+def _tomtom(raw: dict[str, Any]) -> TomtomPoi:
+    return TomtomPoi(**{**raw, "hours": _hours(raw.get("hours")), "categories": tuple(raw["categories"])})
 
 
 def _tripadvisor(raw: dict[str, Any]) -> TripadvisorLocation:
