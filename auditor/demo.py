@@ -23,6 +23,7 @@ DEMO_KEYS = {
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-demo-tripadvisor",
     "SOLOMO_HERE_KEY": "sandbox-demo-here",
     "SOLOMO_TOMTOM_KEY": "sandbox-demo-tomtom",
+    "SOLOMO_AZURE_MAPS_KEY": "sandbox-demo-azure",
 }
 DEMO_AUDIT = [
     "Boulangerie Dupont",

@@ -33,6 +33,7 @@ KEYS = {
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-bench",
     "SOLOMO_HERE_KEY": "sandbox-bench",
     "SOLOMO_TOMTOM_KEY": "sandbox-bench",
+    "SOLOMO_AZURE_MAPS_KEY": "sandbox-bench",
 }
 FULL = Business(
     name="Boulangerie Dupont",

@@ -63,7 +63,9 @@ class TomtomProvider(Provider):
         response = await ctx.http.get(url, params=params, cache=ctx.cache_ttl is not None)
         if not response.ok:
             raise error_from_response(response.status, json_or_none(response), key=ctx.key)
-        return [parse_result(item) for item in object_list(response.json(), "results", source="TomTom")]
+        return [
+            parse_result(item, self.id) for item in object_list(response.json(), "results", source="TomTom")
+        ]
 
     def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
         return FEEDBACK_URL  # MapShare: TomTom's map corrections
@@ -74,7 +76,8 @@ def register_providers(register: Callable[[Provider], None]) -> None:
     register(TomtomProvider())
 
 
-def parse_result(result: Mapping[str, Any]) -> Candidate:
+def parse_result(result: Mapping[str, Any], provider: str) -> Candidate:
+    """One result of TomTom's Search API shape (Azure Maps' Search v1 answers the same)."""
     poi = mapping_or_empty(result.get("poi"))
     address = mapping_or_empty(result.get("address"))
     position = mapping_or_empty(result.get("position"))
@@ -83,7 +86,7 @@ def parse_result(result: Mapping[str, Any]) -> Candidate:
         website = f"http://{website}"  # written without a scheme: the page is what it names
     country = text_or_none(address.get("countryCode"))
     return Candidate(
-        provider=TomtomProvider.id,
+        provider=provider,
         name=text_or_none(poi.get("name")),
         address=Address(
             formatted=text_or_none(address.get("freeformAddress")),

@@ -25,6 +25,7 @@ KEYS = {
     "SOLOMO_TRIPADVISOR_KEY": "sandbox-test-ta-d00d1e",
     "SOLOMO_HERE_KEY": "sandbox-test-here-beef42",
     "SOLOMO_TOMTOM_KEY": "sandbox-test-tomtom-a1b2",
+    "SOLOMO_AZURE_MAPS_KEY": "sandbox-test-azure-c3d4",
 }
 DUPONT = [
     "Boulangerie Dupont",
@@ -102,6 +103,7 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "tripadvisor": "found",
         "here": "found",
         "tomtom": "found",
+        "azure_maps": "found",
         "website": "found",
     }
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
@@ -187,6 +189,7 @@ def test_keys_only_travel_to_their_own_host(run: Run, sandbox: Any, keys: dict[s
         KEYS["SOLOMO_TRIPADVISOR_KEY"]: "api.content.tripadvisor.com",
         KEYS["SOLOMO_HERE_KEY"]: "discover.search.hereapi.com",
         KEYS["SOLOMO_TOMTOM_KEY"]: "api.tomtom.com",
+        KEYS["SOLOMO_AZURE_MAPS_KEY"]: "atlas.microsoft.com",
     }
     log = sandbox.log()
     assert {entry["host"] for entry in log} >= set(owners.values())
@@ -338,6 +341,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
         "api.content.tripadvisor.com",
         "discover.search.hereapi.com",
         "api.tomtom.com",
+        "atlas.microsoft.com",
         "www.boulangerie-dupont.fr",
     ]
     sandbox.configure(
@@ -351,7 +355,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
     validate_report(report)
     statuses = {item["provider"]: item["status"] for item in report["listings"]}
     # HERE searches around the geocoded position: with the geocoder down too, it could not ask at all.
-    assert statuses.pop("here") == statuses.pop("tomtom") == "skipped"
+    assert statuses.pop("here") == statuses.pop("tomtom") == statuses.pop("azure_maps") == "skipped"
     assert set(statuses.values()) == {"error"}
 
 

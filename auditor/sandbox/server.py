@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from auditor.sandbox import (
+    azure_maps,
     ban,
     foursquare,
     google_places,
@@ -193,6 +194,7 @@ class SandboxApp:
             tripadvisor.emulation(world),
             here.emulation(world),
             tomtom.emulation(world),
+            azure_maps.emulation(world),
             websites.emulation(world),
             platforms.emulation(world),
             rdap.emulation(world),

@@ -42,27 +42,33 @@ class Tomtom:
     async def poi_search(self, request: Request) -> Response:
         if not is_sandbox_key(request.query_params.get("key")):
             return _error(403, "Forbidden", "You are not allowed to access this endpoint")
+        return self.answer(request, request.path_params["query"]) or _error(
+            400, "BadRequest", "Invalid value for limit or radius"
+        )
+
+    def answer(self, request: Request, text: str) -> Response | None:
+        """The search results for `text` (None: a bad limit or radius, which each API words its own way).
+        Azure Maps' Search v1 answers from the same TomTom data in the same shape."""
         limit = int_param(request, "limit", 10)
         radius = int_param(request, "radius", 0)
         if limit is None or not 1 <= limit <= MAX_LIMIT or radius is None or radius < 0:
-            return _error(400, "BadRequest", "Invalid value for limit or radius")
+            return None
         try:
             center = (float(request.query_params["lat"]), float(request.query_params["lon"]))
         except (KeyError, ValueError):
             center = None
-        query = Query.of(request.path_params["query"])
+        query = Query.of(text)
         hits: list[Scored[TomtomPoi]] = []
         for poi in self.pois:
-            score = place_score(
-                query, poi.name, Where(poi.street_number, poi.street_name, poi.municipality, poi.postal_code)
-            )
+            where = Where(poi.street_number, poi.street_name, poi.municipality, poi.postal_code)
+            score = place_score(query, poi.name, where)
             distance = distance_m(center[0], center[1], poi.lat, poi.lon) if center else None
             if score is None or (radius and distance is not None and distance > radius):
                 continue
             hits.append(Scored(poi, score, distance, poi.id))
         with_hours = request.query_params.get("openingHours") == "nextSevenDays"
         results = [_result(hit, with_hours) for hit in ranked(hits)][:limit]
-        summary = {"query": request.path_params["query"], "queryType": "NON_NEAR", "numResults": len(results),
+        summary = {"query": text, "queryType": "NON_NEAR", "numResults": len(results),
                    "offset": 0, "totalResults": len(hits), "fuzzyLevel": 1}  # fmt: skip
         return JSONBody({"summary": summary, "results": results})
 
