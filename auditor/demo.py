@@ -24,6 +24,7 @@ DEMO_KEYS = {
     "SOLOMO_HERE_KEY": "sandbox-demo-here",
     "SOLOMO_TOMTOM_KEY": "sandbox-demo-tomtom",
     "SOLOMO_AZURE_MAPS_KEY": "sandbox-demo-azure",
+    "SOLOMO_FACEBOOK_KEY": "sandbox-demo-facebook",
 }
 DEMO_AUDIT = [
     "Boulangerie Dupont",

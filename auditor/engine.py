@@ -335,6 +335,7 @@ class Audit:
             website=refs.website,
             lat=address.lat if address else None,
             lon=address.lon if address else None,
+            handles=dict(b.handles),
         )
 
     # -- the flow ----------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ KEYS = {
     "SOLOMO_HERE_KEY": "sandbox-bench",
     "SOLOMO_TOMTOM_KEY": "sandbox-bench",
     "SOLOMO_AZURE_MAPS_KEY": "sandbox-bench",
+    "SOLOMO_FACEBOOK_KEY": "sandbox-bench",
 }
 FULL = Business(
     name="Boulangerie Dupont",

@@ -31,6 +31,7 @@ class SearchQuery:
     website: str | None = None  # URL as given
     lat: float | None = None  # geocoded position, when already known
     lon: float | None = None
+    handles: Mapping[str, str] = field(default_factory=dict)  # the business's own, by platform id
 
     def text(self) -> str:
         """One free-text query line ("name, address" or "name, city") for text-search APIs."""

@@ -26,6 +26,7 @@ KEYS = {
     "SOLOMO_HERE_KEY": "sandbox-test-here-beef42",
     "SOLOMO_TOMTOM_KEY": "sandbox-test-tomtom-a1b2",
     "SOLOMO_AZURE_MAPS_KEY": "sandbox-test-azure-c3d4",
+    "SOLOMO_FACEBOOK_KEY": "sandbox-test-facebook-e5f6",
 }
 DUPONT = [
     "Boulangerie Dupont",
@@ -104,6 +105,7 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "here": "found",
         "tomtom": "found",
         "azure_maps": "found",
+        "facebook": "found",
         "website": "found",
     }
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
@@ -190,6 +192,7 @@ def test_keys_only_travel_to_their_own_host(run: Run, sandbox: Any, keys: dict[s
         KEYS["SOLOMO_HERE_KEY"]: "discover.search.hereapi.com",
         KEYS["SOLOMO_TOMTOM_KEY"]: "api.tomtom.com",
         KEYS["SOLOMO_AZURE_MAPS_KEY"]: "atlas.microsoft.com",
+        KEYS["SOLOMO_FACEBOOK_KEY"]: "graph.facebook.com",
     }
     log = sandbox.log()
     assert {entry["host"] for entry in log} >= set(owners.values())
@@ -342,6 +345,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
         "discover.search.hereapi.com",
         "api.tomtom.com",
         "atlas.microsoft.com",
+        "graph.facebook.com",
         "www.boulangerie-dupont.fr",
     ]
     sandbox.configure(

@@ -29,6 +29,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from auditor.sandbox import (
     azure_maps,
     ban,
+    facebook_graph,
     foursquare,
     google_places,
     here,
@@ -195,6 +196,7 @@ class SandboxApp:
             here.emulation(world),
             tomtom.emulation(world),
             azure_maps.emulation(world),
+            facebook_graph.emulation(world),
             websites.emulation(world),
             platforms.emulation(world),
             rdap.emulation(world),

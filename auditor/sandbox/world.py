@@ -307,6 +307,22 @@ class TomtomPoi:
 
 
 @dataclass(frozen=True)
+class FacebookPage:
+    id: str
+    username: str
+    name: str
+    street: str
+    city: str
+    zip: str
+    country: str  # the country's name
+    lat: float
+    lon: float
+    phone: str | None
+    website: str | None
+    hours: WeekHours | None
+
+
+@dataclass(frozen=True)
 class Shop:
     key: str
     timezone: str
@@ -318,6 +334,7 @@ class Shop:
     tripadvisor: TripadvisorLocation | None = None
     here: HerePlace | None = None
     tomtom: TomtomPoi | None = None
+    facebook: FacebookPage | None = None
 
     def tz(self) -> tzinfo:
         try:
@@ -369,6 +386,7 @@ class World:
                 shop.tripadvisor,
                 shop.here,
                 shop.tomtom,
+                shop.facebook,
             )
             if any(record is item for item in mine):
                 return shop
@@ -389,6 +407,10 @@ class World:
     @property
     def foursquare_places(self) -> list[FoursquarePlace]:
         return [shop.foursquare for shop in self.shops if shop.foursquare is not None]
+
+    @property
+    def facebook_pages(self) -> list[FacebookPage]:
+        return [shop.facebook for shop in self.shops if shop.facebook is not None]
 
     @property
     def tomtom_pois(self) -> list[TomtomPoi]:
@@ -433,6 +455,9 @@ def _shop(raw: dict[str, Any]) -> Shop:
         tripadvisor=_tripadvisor(raw["tripadvisor"]) if raw.get("tripadvisor") else None,
         here=_here(raw["here"]) if raw.get("here") else None,
         tomtom=_tomtom(raw["tomtom"]) if raw.get("tomtom") else None,
+        facebook=FacebookPage(**{**raw["facebook"], "hours": _hours(raw["facebook"].get("hours"))})
+        if raw.get("facebook")
+        else None,
     )
 
 
