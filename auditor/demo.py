@@ -25,6 +25,7 @@ DEMO_KEYS = {
     "SOLOMO_TOMTOM_KEY": "sandbox-demo-tomtom",
     "SOLOMO_AZURE_MAPS_KEY": "sandbox-demo-azure",
     "SOLOMO_FACEBOOK_KEY": "sandbox-demo-facebook",
+    "SOLOMO_APPLE_MAPS_KEY": "sandbox-demo-apple",
 }
 DEMO_AUDIT = [
     "Boulangerie Dupont",

@@ -35,6 +35,7 @@ KEYS = {
     "SOLOMO_TOMTOM_KEY": "sandbox-bench",
     "SOLOMO_AZURE_MAPS_KEY": "sandbox-bench",
     "SOLOMO_FACEBOOK_KEY": "sandbox-bench",
+    "SOLOMO_APPLE_MAPS_KEY": "sandbox-bench",
 }
 FULL = Business(
     name="Boulangerie Dupont",

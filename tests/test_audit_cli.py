@@ -27,6 +27,7 @@ KEYS = {
     "SOLOMO_TOMTOM_KEY": "sandbox-test-tomtom-a1b2",
     "SOLOMO_AZURE_MAPS_KEY": "sandbox-test-azure-c3d4",
     "SOLOMO_FACEBOOK_KEY": "sandbox-test-facebook-e5f6",
+    "SOLOMO_APPLE_MAPS_KEY": "sandbox-test-apple-a7b8",
 }
 DUPONT = [
     "Boulangerie Dupont",
@@ -106,6 +107,7 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "tomtom": "found",
         "azure_maps": "found",
         "facebook": "found",
+        "apple_maps": "found",
         "website": "found",
     }
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
@@ -193,6 +195,7 @@ def test_keys_only_travel_to_their_own_host(run: Run, sandbox: Any, keys: dict[s
         KEYS["SOLOMO_TOMTOM_KEY"]: "api.tomtom.com",
         KEYS["SOLOMO_AZURE_MAPS_KEY"]: "atlas.microsoft.com",
         KEYS["SOLOMO_FACEBOOK_KEY"]: "graph.facebook.com",
+        KEYS["SOLOMO_APPLE_MAPS_KEY"]: "maps-api.apple.com",
     }
     log = sandbox.log()
     assert {entry["host"] for entry in log} >= set(owners.values())
@@ -322,8 +325,13 @@ def test_second_run_is_served_from_the_cache(sandbox: Any, config_file: Path, ke
 
     def cacheable() -> list[dict[str, Any]]:
         # RDAP's "free" answers are 404s, which are not cached either: a free name may be taken tomorrow.
+        # Apple's access token is a credential, exchanged anew by each run, never cached.
         return [
-            e for e in sandbox.log() if e["host"] not in platform_hosts and not e["host"].startswith("rdap")
+            e
+            for e in sandbox.log()
+            if e["host"] not in platform_hosts
+            and not e["host"].startswith("rdap")
+            and (e["host"], e["path"]) != ("maps-api.apple.com", "/v1/token")
         ]
 
     requests_first = len(cacheable())
@@ -346,6 +354,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
         "api.tomtom.com",
         "atlas.microsoft.com",
         "graph.facebook.com",
+        "maps-api.apple.com",
         "www.boulangerie-dupont.fr",
     ]
     sandbox.configure(

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from auditor.sandbox import (
+    apple_maps,
     azure_maps,
     ban,
     facebook_graph,
@@ -197,6 +198,7 @@ class SandboxApp:
             tomtom.emulation(world),
             azure_maps.emulation(world),
             facebook_graph.emulation(world),
+            apple_maps.emulation(world),
             websites.emulation(world),
             platforms.emulation(world),
             rdap.emulation(world),

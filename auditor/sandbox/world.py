@@ -323,6 +323,22 @@ class FacebookPage:
 
 
 @dataclass(frozen=True)
+class ApplePlace:
+    id: str
+    name: str
+    sub_thoroughfare: str  # house number
+    thoroughfare: str
+    locality: str
+    post_code: str
+    administrative_area: str
+    country: str
+    country_code: str  # ISO alpha-2
+    lat: float
+    lon: float
+    category: str
+
+
+@dataclass(frozen=True)
 class Shop:
     key: str
     timezone: str
@@ -335,6 +351,7 @@ class Shop:
     here: HerePlace | None = None
     tomtom: TomtomPoi | None = None
     facebook: FacebookPage | None = None
+    apple: ApplePlace | None = None
 
     def tz(self) -> tzinfo:
         try:
@@ -387,6 +404,7 @@ class World:
                 shop.here,
                 shop.tomtom,
                 shop.facebook,
+                shop.apple,
             )
             if any(record is item for item in mine):
                 return shop
@@ -407,6 +425,10 @@ class World:
     @property
     def foursquare_places(self) -> list[FoursquarePlace]:
         return [shop.foursquare for shop in self.shops if shop.foursquare is not None]
+
+    @property
+    def apple_places(self) -> list[ApplePlace]:
+        return [shop.apple for shop in self.shops if shop.apple is not None]
 
     @property
     def facebook_pages(self) -> list[FacebookPage]:
@@ -455,9 +477,8 @@ def _shop(raw: dict[str, Any]) -> Shop:
         tripadvisor=_tripadvisor(raw["tripadvisor"]) if raw.get("tripadvisor") else None,
         here=_here(raw["here"]) if raw.get("here") else None,
         tomtom=_tomtom(raw["tomtom"]) if raw.get("tomtom") else None,
-        facebook=FacebookPage(**{**raw["facebook"], "hours": _hours(raw["facebook"].get("hours"))})
-        if raw.get("facebook")
-        else None,
+        facebook=_facebook(raw["facebook"]) if raw.get("facebook") else None,
+        apple=ApplePlace(**raw["apple"]) if raw.get("apple") else None,
     )
 
 
@@ -481,6 +502,10 @@ def _foursquare(raw: dict[str, Any]) -> FoursquarePlace:
     raw["hours"] = _hours(raw.get("hours"))
     raw["categories"] = tuple(FoursquareCategory(**item) for item in raw["categories"])
     return FoursquarePlace(**raw)
+
+
+def _facebook(raw: dict[str, Any]) -> FacebookPage:
+    return FacebookPage(**{**raw, "hours": _hours(raw.get("hours"))})
 
 
 def _here(raw: dict[str, Any]) -> HerePlace:
