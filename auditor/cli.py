@@ -135,6 +135,9 @@ def cli(sandbox: str | None, config_file: Path | None, no_cache: bool | None, ve
 @click.option("--only", help="Comma-separated provider ids to run (see `audit providers`).")
 @click.option("--skip", help="Comma-separated provider ids not to run.")
 @click.option(
+    "--enable", help="Comma-separated providers to enable (those off by default: pagesjaunes, thefork)."
+)
+@click.option(
     "--geocoder", type=click.Choice(["nominatim", "ban"]), help="Geocoder (ban = Géoplateforme, France)."
 )
 @click.option("--fail-under", type=click.IntRange(0, 100), help="Exit 1 when the overall score is below N.")
@@ -158,6 +161,7 @@ def check(
     utm: bool,
     only: str | None,
     skip: str | None,
+    enable: str | None,
     geocoder: str | None,
     fail_under: int | None,
     **shared_given: Any,
@@ -185,6 +189,9 @@ def check(
     except PluginError as exc:
         fail(str(exc))
     known = list(providers)
+    enabled = _provider_ids(enable, known, "--enable")
+    if enabled:
+        settings = settings.enabling(enabled)
     report = run_async(
         run_audit(
             business,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,15 @@ class Settings:
         providers = self.raw.get("providers", {})
         table = providers.get(provider_id, {}) if isinstance(providers, Mapping) else {}
         return table if isinstance(table, Mapping) else {}
+
+    def enabling(self, provider_ids: set[str]) -> Settings:
+        """These settings with the given providers enabled (`--enable pagesjaunes`)."""
+        raw = dict(self.raw)
+        providers = dict(raw.get("providers", {}) or {})
+        for provider_id in provider_ids:
+            providers[provider_id] = {**dict(providers.get(provider_id, {}) or {}), "enabled": True}
+        raw["providers"] = providers
+        return replace(self, raw=raw)
 
     def provider_enabled(self, provider_id: str, default: bool) -> bool:
         value = self.provider_settings(provider_id).get("enabled", default)

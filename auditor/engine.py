@@ -136,7 +136,9 @@ class Audit:
         if not self.settings.provider_enabled(provider.id, provider.enabled_by_default):
             run.status, run.reason = (
                 "skipped",
-                f"disabled in config (providers.{provider.id}.enabled = false)",
+                f"disabled in config (providers.{provider.id}.enabled = false)"
+                if provider.enabled_by_default
+                else f"off by default (no public API): --enable {provider.id} to read its public pages",
             )
             return False
         key = self.settings.provider_key(provider.id, provider.key_env) if provider.key_env else None

@@ -38,9 +38,16 @@ def listing_findings(listing: Listing, label: str, fix_url: str | None, radius_m
     """Findings for one provider's outcome (found or not)."""
     provider = listing.provider
     if listing.status == "skipped":
+        # Skipped still points somewhere useful: a disabled directory's search page, to look by hand.
         return [
             finding(
-                "info", "provider_skipped", M.PROVIDER_SKIPPED, provider, label=label, reason=listing.reason
+                "info",
+                "provider_skipped",
+                M.PROVIDER_SKIPPED,
+                provider,
+                fix_url,
+                label=label,
+                reason=listing.reason,
             )
         ]
     if listing.status == "error":

@@ -108,8 +108,14 @@ def test_full_audit_finds_the_demo_worlds_inconsistencies(run: Run, keys: dict[s
         "azure_maps": "found",
         "facebook": "found",
         "apple_maps": "found",
+        "pagesjaunes": "skipped",  # no API: off unless --enable
+        "thefork": "skipped",
         "website": "found",
     }
+    skipped = {f["provider"]: f for f in report["findings"] if f["code"] == "provider_skipped"}
+    assert skipped["pagesjaunes"]["fix_url"].startswith(
+        "https://www.pagesjaunes.fr/annuaire/chercherlespros?"
+    )
     google, yelp, fsq, osm = (_verdicts(report, p) for p in ("google_places", "yelp", "foursquare", "osm"))
     tripadvisor = _verdicts(report, "tripadvisor")
     assert tripadvisor["name"] == "match"
@@ -369,6 +375,7 @@ def test_every_provider_failing_exits_3(run: Run, sandbox: Any, keys: dict[str, 
     statuses = {item["provider"]: item["status"] for item in report["listings"]}
     # HERE searches around the geocoded position: with the geocoder down too, it could not ask at all.
     assert statuses.pop("here") == statuses.pop("tomtom") == statuses.pop("azure_maps") == "skipped"
+    assert statuses.pop("pagesjaunes") == statuses.pop("thefork") == "skipped"  # off by default
     assert set(statuses.values()) == {"error"}
 
 

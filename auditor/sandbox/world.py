@@ -352,6 +352,8 @@ class Shop:
     tomtom: TomtomPoi | None = None
     facebook: FacebookPage | None = None
     apple: ApplePlace | None = None
+    # Sites without an API, by host family ("pagesjaunes", "thefork"): what their public search page shows.
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def tz(self) -> tzinfo:
         try:
@@ -479,6 +481,7 @@ def _shop(raw: dict[str, Any]) -> Shop:
         tomtom=_tomtom(raw["tomtom"]) if raw.get("tomtom") else None,
         facebook=_facebook(raw["facebook"]) if raw.get("facebook") else None,
         apple=ApplePlace(**raw["apple"]) if raw.get("apple") else None,
+        pages=dict(raw.get("pages", {})),
     )
 
 
