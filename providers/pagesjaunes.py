@@ -19,44 +19,28 @@ from bs4 import BeautifulSoup, Tag
 from auditor.hookspecs import hookimpl
 from auditor.models import Address, Candidate
 from auditor.normalise.address import split_street_line
-from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
-from providers.payload import reason_word
-from providers.scraping import check_robots
+from providers.base import Provider, SearchQuery
+from providers.scraping import PublicSearchPage
 
 SEARCH_URL = "https://www.pagesjaunes.fr/annuaire/chercherlespros"
 _POSTCODE_CITY = re.compile(r"(\d{5})\s+(.+)$")
 
 
-class PagesJaunesProvider(Provider):
+class PagesJaunesProvider(PublicSearchPage):
     id = "pagesjaunes"
     label = "PagesJaunes"
-    kind = "listing"
-    key_env = None
     hosts = ("www.pagesjaunes.fr",)
     docs_url = "https://www.pagesjaunes.fr/"
     quota = (
         "no API: off by default; when enabled, one public search page per audit, robots.txt honoured, 1 req/s"
     )
-    enabled_by_default = False
 
     def search_url(self, query: SearchQuery) -> str:
         where = query.postcode or query.city or query.address or ""
         return f"{SEARCH_URL}?{urlencode({'quoiqui': query.name, 'ou': where})}"
 
-    async def search(self, ctx: ProviderContext, query: SearchQuery) -> list[Candidate]:
-        if query.country_code not in (None, "FR"):
-            raise ProviderSkipped("PagesJaunes lists French businesses only")
-        url = self.search_url(query)
-        await check_robots(ctx, url, ctx.http.settings.user_agent)
-        response = await ctx.http.get(url, headers={"Accept": "text/html"}, cache=ctx.cache_ttl is not None)
-        if not response.ok:
-            raise ProviderError(
-                f"{reason_word(response.status)}: HTTP {response.status} from the search page"
-            )
-        return parse_results(response.text, url)
-
-    def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
-        return candidate.url if candidate is not None and candidate.url else self.search_url(query)
+    def parse(self, html: str, url: str) -> list[Candidate]:
+        return parse_results(html, url)
 
 
 @hookimpl

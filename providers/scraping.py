@@ -8,11 +8,45 @@ robots.txt forbids to our User-Agent (urllib.robotparser, the standard library's
 
 from __future__ import annotations
 
+from typing import ClassVar
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from auditor.http import FetchError
-from providers.base import ProviderContext, ProviderSkipped
+from auditor.models import Candidate
+from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
+from providers.payload import reason_word
+
+
+class PublicSearchPage(Provider):
+    """A directory read from its public search page: subclasses say where the page is and how to read it."""
+
+    kind = "listing"
+    key_env = None
+    enabled_by_default = False
+    countries: ClassVar[tuple[str, ...]] = ("FR",)  # the site lists businesses of these countries only
+
+    def search_url(self, query: SearchQuery) -> str:
+        raise NotImplementedError
+
+    def parse(self, html: str, url: str) -> list[Candidate]:
+        raise NotImplementedError
+
+    async def search(self, ctx: ProviderContext, query: SearchQuery) -> list[Candidate]:
+        if query.country_code is not None and query.country_code not in self.countries:
+            raise ProviderSkipped(f"{self.label} lists businesses in {', '.join(self.countries)} only")
+        url = self.search_url(query)
+        await check_robots(ctx, url, ctx.http.settings.user_agent)
+        response = await ctx.http.get(url, headers={"Accept": "text/html"}, cache=ctx.cache_ttl is not None)
+        if not response.ok:
+            raise ProviderError(
+                f"{reason_word(response.status)}: HTTP {response.status} from the search page"
+            )
+        return self.parse(response.text, url)
+
+    def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
+        # Disabled or not found, the search page is where the shop can look by hand.
+        return candidate.url if candidate is not None and candidate.url else self.search_url(query)
 
 
 async def check_robots(ctx: ProviderContext, url: str, user_agent: str) -> None:

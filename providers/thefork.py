@@ -18,45 +18,28 @@ from bs4 import BeautifulSoup
 from auditor.hookspecs import hookimpl
 from auditor.models import Address, Candidate
 from auditor.normalise.address import country_code, split_street_line
-from providers.base import Provider, ProviderContext, ProviderError, ProviderSkipped, SearchQuery
-from providers.payload import mapping_or_empty, reason_word, text_or_none
-from providers.scraping import check_robots
+from providers.base import Provider, SearchQuery
+from providers.payload import mapping_or_empty, text_or_none
+from providers.scraping import PublicSearchPage
 
 SEARCH_URL = "https://www.thefork.fr/recherche"
 
 
-class TheForkProvider(Provider):
+class TheForkProvider(PublicSearchPage):
     id = "thefork"
     label = "TheFork"
-    kind = "listing"
-    key_env = None
     hosts = ("www.thefork.fr",)
     docs_url = "https://www.thefork.fr/"
     quota = (
         "no API: off by default; when enabled, one public search page per audit, robots.txt honoured, 1 req/s"
     )
-    enabled_by_default = False
 
     def search_url(self, query: SearchQuery) -> str:
         where = query.city or query.postcode or ""
         return f"{SEARCH_URL}?{urlencode({'searchText': query.name, 'cityName': where})}"
 
-    async def search(self, ctx: ProviderContext, query: SearchQuery) -> list[Candidate]:
-        if query.country_code not in (None, "FR"):
-            raise ProviderSkipped(
-                "thefork.fr lists restaurants in France; other countries have their own site"
-            )
-        url = self.search_url(query)
-        await check_robots(ctx, url, ctx.http.settings.user_agent)
-        response = await ctx.http.get(url, headers={"Accept": "text/html"}, cache=ctx.cache_ttl is not None)
-        if not response.ok:
-            raise ProviderError(
-                f"{reason_word(response.status)}: HTTP {response.status} from the search page"
-            )
-        return parse_results(response.text)
-
-    def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
-        return candidate.url if candidate is not None and candidate.url else self.search_url(query)
+    def parse(self, html: str, url: str) -> list[Candidate]:
+        return parse_results(html)
 
 
 @hookimpl
