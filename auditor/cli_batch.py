@@ -112,6 +112,10 @@ def register(cli: click.Group) -> None:
         if fresh and store is None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{state_path}{suffix}").unlink(missing_ok=True)
+        elif fresh:  # a shared store holds other batches too: forget only this one's rows
+            forgetting = BatchState.open(target, batch_key)
+            forgetting.forget()
+            forgetting.close()
         total = count_records(csv_file, fmt)
         click.echo(
             f"batch: {total} rows in {csv_file} ({fmt.encoding}, delimiter {fmt.delimiter!r}); "

@@ -148,3 +148,20 @@ def test_two_redis_workers_split_a_batch_and_audit_no_shop_twice(
     keys = [key for key, _ in attempts]
     assert len(keys) == total and len(set(keys)) == total  # every shop once, none twice
     assert len({worker for _, worker in attempts}) == 2, "both workers took a share"
+
+
+@pytest.mark.skipif(
+    _postgres_url() is None, reason="no PostgreSQL at SOLOMO_TEST_POSTGRES_URL or 127.0.0.1:5432"
+)
+def test_forgetting_a_batch_in_a_shared_store_leaves_the_others(postgres_schema: str) -> None:
+    mine, other = BatchState.open(postgres_schema, "mine"), BatchState.open(postgres_schema, "other")
+    try:
+        for state in (mine, other):
+            state.seen("k1", 2)
+            state.done("k1", 2, "R1", "Dupont", {"score": 80}, "R1-k1")
+        mine.forget()
+        assert mine.counts() == (0, 0) and not mine.is_done("k1") and mine.attempts() == []
+        assert other.counts() == (1, 0) and other.is_done("k1")
+    finally:
+        mine.close()
+        other.close()

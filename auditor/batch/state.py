@@ -65,6 +65,11 @@ class BatchState:
         self._run("DELETE FROM refused WHERE batch = ?", (self.batch,))
         self._run("DELETE FROM seen WHERE batch = ?", (self.batch,))
 
+    def forget(self) -> None:
+        """Every row of this batch (`--fresh` on a shared store)."""
+        for table in ("shops", "refused", "seen", "attempts"):
+            self._run(f"DELETE FROM {table} WHERE batch = ?", (self.batch,))
+
     def seen(self, key: str, line: int) -> None:
         self._run(
             "INSERT INTO seen VALUES (?, ?, ?) ON CONFLICT (batch, key) DO NOTHING", (self.batch, key, line)
