@@ -54,7 +54,9 @@ def _words(raw: str, *, accents: bool = True, punctuation: bool = True, connecto
 
     The flags exist so that a verdict can name what made two names differ ("legal suffix", "accents").
     """
-    text = raw.casefold()
+    # Compatibility forms first ("𝓐", "ﬁ", full-width letters are letters), then case: in the other order a
+    # styled capital would survive casefolding and turn up as a capital after NFKD.
+    text = unicodedata.normalize("NFKC", raw).casefold()
     if accents:
         text = strip_accents(text)
     if punctuation:
