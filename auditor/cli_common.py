@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +21,7 @@ from auditor.business import (
     validate_business,
 )
 from auditor.config import ConfigError, Settings, load_settings
+from auditor.files import write_whole
 from auditor.models import Business
 from auditor.redact import install_redacting_filter, redact
 
@@ -105,18 +104,10 @@ def settings_from(shared: dict[str, Any], geocoder: str | None = None) -> Settin
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write the whole file or nothing: a crash or a full disk never leaves half a report."""
-    directory = path.parent if str(path.parent) else Path(".")
+    """Write the whole file or nothing (auditor.files); a write error is a clear message, exit 2."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        write_whole(path, text)
     except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         fail(f"cannot write {path}: {exc.strerror or exc}")
 
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -26,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor import messages as M
+from auditor.files import write_whole
 from auditor.http import FetchError, HttpClient, HttpResponse
 from auditor.messages import finding
 from auditor.models import DomainResult, Finding
@@ -299,22 +298,8 @@ async def refresh_bootstrap(http: HttpClient, data_dir: Path) -> Path:
     if missing:
         raise BootstrapError(f"{IANA_BOOTSTRAP_URL}: no RDAP server for {', '.join(missing)}; not kept")
     target = user_bootstrap_path(data_dir)
-    _write_atomically(target, response.content)
+    write_whole(target, response.content)
     return target
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # -- lookups ----------------------------------------------------------------------------------------------

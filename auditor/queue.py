@@ -10,7 +10,6 @@ results live, so a worker killed mid-chunk leaves the finished shops recorded an
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 from collections.abc import Iterable, Mapping
@@ -102,13 +101,12 @@ def _audit_chunk(job: dict[str, Any], shops: list[dict[str, Any]]) -> int:
 def _run_due_watches() -> int:
     """Huey's periodic entry point (every minute): the due watches, with the worker's own settings."""
     from auditor.config import load_settings
-    from auditor.loop import loop_factory
+    from auditor.loop import run
     from auditor.watch import WatchStore, run_due, store_target
 
     settings = load_settings(None)
     store = WatchStore.open(store_target(None, settings.data_dir))
     try:
-        with asyncio.Runner(loop_factory=loop_factory()) as runner:
-            return len(runner.run(run_due(settings, store)))
+        return len(run(run_due(settings, store)))
     finally:
         store.close()

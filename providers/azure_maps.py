@@ -22,7 +22,7 @@ from providers.payload import (
     reason_word,
     text_or_none,
 )
-from providers.tomtom import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_M, parse_result
+from providers.tomtom import around, parse_result
 
 FUZZY_URL = "https://atlas.microsoft.com/search/fuzzy/json"
 BING_PLACES_URL = "https://www.bingplaces.com/"
@@ -41,20 +41,12 @@ class AzureMapsProvider(Provider):
     async def search(self, ctx: ProviderContext, query: SearchQuery) -> list[Candidate]:
         if not ctx.key:
             raise ProviderSkipped(f"no API key: set {self.key_env}")
-        if query.lat is None or query.lon is None:
-            raise ProviderSkipped("no position to search Azure Maps around")
-        language = ctx.language or "fr"
         params: dict[str, str | int | float] = {
             "api-version": "1.0",
             "query": query.name,
             "subscription-key": ctx.key,
-            "lat": query.lat,
-            "lon": query.lon,
-            "radius": int(ctx.settings.get("radius_m", DEFAULT_RADIUS_M)),
-            "limit": int(ctx.settings.get("page_size", DEFAULT_PAGE_SIZE)),
             "idxSet": "POI",
-            "language": language if "-" in language else f"{language}-{language.upper()}",
-            "openingHours": "nextSevenDays",
+            **around(ctx, query, self.label),
         }
         response = await ctx.http.get(FUZZY_URL, params=params, cache=ctx.cache_ttl is not None)
         if not response.ok:

@@ -47,18 +47,7 @@ class TomtomProvider(Provider):
     async def search(self, ctx: ProviderContext, query: SearchQuery) -> list[Candidate]:
         if not ctx.key:
             raise ProviderSkipped(f"no API key: set {self.key_env}")
-        if query.lat is None or query.lon is None:
-            raise ProviderSkipped("no position to search TomTom around")
-        language = ctx.language or "fr"
-        params: dict[str, str | int | float] = {
-            "key": ctx.key,
-            "lat": query.lat,
-            "lon": query.lon,
-            "radius": int(ctx.settings.get("radius_m", DEFAULT_RADIUS_M)),
-            "limit": int(ctx.settings.get("page_size", DEFAULT_PAGE_SIZE)),
-            "language": language if "-" in language else f"{language}-{language.upper()}",
-            "openingHours": "nextSevenDays",
-        }
+        params: dict[str, str | int | float] = {"key": ctx.key, **around(ctx, query, self.label)}
         url = f"{API}/{quote(query.name, safe='')}.json"
         response = await ctx.http.get(url, params=params, cache=ctx.cache_ttl is not None)
         if not response.ok:
@@ -69,6 +58,21 @@ class TomtomProvider(Provider):
 
     def fix_url(self, query: SearchQuery, candidate: Candidate | None) -> str | None:
         return FEEDBACK_URL  # MapShare: TomTom's map corrections
+
+
+def around(ctx: ProviderContext, query: SearchQuery, label: str) -> dict[str, str | int | float]:
+    """The search-around-the-shop parameters TomTom's Search API and Azure Maps' Search v1 share."""
+    if query.lat is None or query.lon is None:
+        raise ProviderSkipped(f"no position to search {label} around")
+    language = ctx.language or "fr"
+    return {
+        "lat": query.lat,
+        "lon": query.lon,
+        "radius": int(ctx.settings.get("radius_m", DEFAULT_RADIUS_M)),
+        "limit": int(ctx.settings.get("page_size", DEFAULT_PAGE_SIZE)),
+        "language": language if "-" in language else f"{language}-{language.upper()}",
+        "openingHours": "nextSevenDays",
+    }
 
 
 @hookimpl

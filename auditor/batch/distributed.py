@@ -19,6 +19,7 @@ from auditor.batch.outputs import write_outputs
 from auditor.batch.run import file_name, summary_row
 from auditor.batch.state import BatchState
 from auditor.business import business_from_mapping
+from auditor.files import write_whole
 
 
 def shop_payload(shop: Shop) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def shop_payload(shop: Shop) -> dict[str, Any]:
 def audit_chunk(job: dict[str, Any], shops: list[dict[str, Any]], *, worker: str) -> int:
     """Audit the shops of one task; returns how many this call audited (a retried chunk skips done ones)."""
     from auditor.config import load_settings
-    from auditor.loop import loop_factory
+    from auditor.loop import run
 
     settings = load_settings(
         Path(job["config_file"]) if job.get("config_file") else None,
@@ -46,8 +47,7 @@ def audit_chunk(job: dict[str, Any], shops: list[dict[str, Any]], *, worker: str
         settings = replace(settings, http=replace(settings.http, shared_limits=job["shared_limits"]))
     state = BatchState.open(job["store"], job["batch"])
     try:
-        with asyncio.Runner(loop_factory=loop_factory()) as runner:
-            return runner.run(_audit_all(settings, state, shops, worker, brand=bool(job.get("brand"))))
+        return run(_audit_all(settings, state, shops, worker, brand=bool(job.get("brand"))))
     finally:
         state.close()
 
@@ -84,8 +84,5 @@ def collect(state: BatchState, out_dir: Path, *, html: bool = False) -> list[Pat
     reports.mkdir(parents=True, exist_ok=True)
     for row in state.summaries(with_reports=True):
         if row.get("report_json"):
-            target = reports / f"{row['report']}.json"
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(row["report_json"], encoding="utf-8")
-            tmp.replace(target)
+            write_whole(reports / f"{row['report']}.json", row["report_json"])
     return write_outputs(state, out_dir, html=html)

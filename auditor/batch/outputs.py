@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from auditor.batch.state import BatchState
+from auditor.files import replacing
 from auditor.models import FIELDS
 from reports.csv_report import neutralise
 
@@ -67,13 +68,11 @@ def write_outputs(state: BatchState, out_dir: Path, *, html: bool) -> list[Path]
 
 
 def _csv(path: Path, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:  # the BOM: Excel opens it as UTF-8
+    with replacing(path, "w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(header)
         for row in rows:
             writer.writerow([neutralise(value) for value in row])
-    tmp.replace(path)
     return path
 
 
@@ -108,11 +107,9 @@ def _index(state: BatchState, path: Path, *, html: bool) -> Path:
 
     digest = base64.b64encode(hashlib.sha256(SORT_SCRIPT.encode()).digest()).decode()
     count, _ = state.counts()
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
+    with replacing(path, "w", encoding="utf-8") as handle:
         for chunk in PAGE.get_template("portfolio.html").generate(
             rows=rows(), count=count, script=SORT_SCRIPT, script_hash=f"sha256-{digest}"
         ):
             handle.write(chunk)
-    tmp.replace(path)
     return path

@@ -26,6 +26,7 @@ from auditor.batch.outputs import write_outputs
 from auditor.batch.state import BatchState
 from auditor.config import Settings
 from auditor.engine import every_provider_failed, make_client, run_audit
+from auditor.files import write_whole
 from auditor.models import FIELDS, SEVERITIES, AuditReport
 from reports.json_report import render_json
 
@@ -79,11 +80,11 @@ async def run_batch(
             try:
                 report = await run_audit(shop.business, settings, http=http, skip=skip)
                 name = file_name(shop)
-                _write(reports_dir / f"{name}.json", render_json(report))
+                write_whole(reports_dir / f"{name}.json", render_json(report))
                 if options.html:
                     from reports.html_report import render_html
 
-                    _write(reports_dir / f"{name}.html", render_html(report, language=options.language))
+                    write_whole(reports_dir / f"{name}.html", render_html(report, language=options.language))
                 state.done(shop.key, shop.line, shop.ident, shop.business.name, summary_row(report), name)
                 result.audited += 1
                 if every_provider_failed(report.listings):
@@ -156,12 +157,6 @@ def file_name(shop: Shop) -> str:
     """Stable and unique: the row's id (or line) made safe for a file name, and a bit of its content key."""
     ident = re.sub(r"[^A-Za-z0-9._-]+", "-", shop.ident).strip("-.")[:60] or "shop"
     return f"{ident}-{shop.key[:8]}"
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def progress_printer(total: int, stream: Any = None) -> Progress:
